@@ -1,0 +1,447 @@
+"""The EnKash client: /oauth/token and the SSO call over one reused ``httpx.Client``.
+
+This module is the one boundary where httpx and socket errors become
+:class:`EnkashError`. It never retries a login by itself; a 401 on the SSO call triggers at
+most one fresh login, and only when the profile has credentials and the lockout guard
+allows it without confirmation.
+
+Thread safety: one client may serve several worker threads at once (batch sends);
+:meth:`EnkashClient.cancel` may be called from any thread and aborts calls in flight by
+shutting their sockets down.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import socket
+import ssl
+import threading
+import time
+import weakref
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import TYPE_CHECKING, Any
+
+from enkash_desktop import __version__
+
+from . import lockout
+from .curl import to_curl
+from .errors import EnkashError, ErrorKind
+from .models import (
+    SSO_PATH,
+    TOKEN_PATH,
+    BearerToken,
+    Cardholder,
+    PreparedCall,
+    Profile,
+    Secrets,
+    SsoResult,
+)
+from .portal import portal_link
+from .redaction import redact
+from .replies import MAX_REPLY_BYTES, parse_sso_reply, parse_token_reply
+from .validation import check_header_value, validate_cardholder, validate_profile
+
+if TYPE_CHECKING:
+    import httpx
+
+USER_AGENT = f"enkash-desktop/{__version__}"
+MAX_STORED_REPLY = 64_000
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class EnkashClient:
+    """Talks to one partner's EnKash API with one profile's settings and secrets."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        secrets: Secrets,
+        *,
+        failures: lockout.FailureCounter | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.profile = profile
+        self.secrets = secrets
+        self._failures = failures if failures is not None else lockout.MemoryFailureCounter()
+        self._transport = transport
+        self._http: httpx.Client | None = None
+        self._lock = threading.Lock()
+        self._login_lock = threading.Lock()
+        self._token: BearerToken | None = None
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._generation = 0
+        self._validated: Profile | None = None
+
+    # ----------------------------------------------------------------- state
+
+    def _valid_profile(self) -> Profile:
+        """The profile, validated once (it is frozen); raises BAD_INPUT."""
+        if self._validated is None:
+            self._validated = validate_profile(self.profile)
+        return self._validated
+
+    @property
+    def token(self) -> BearerToken | None:
+        """The bearer token from the last successful login, if any (it may have expired)."""
+        return self._token
+
+    def login_failures(self) -> int:
+        return self._failures.failures(self.profile.name)
+
+    def login_needs_confirmation(self) -> bool:
+        """True when the next login attempt could lock the account (see :mod:`.lockout`)."""
+        return lockout.needs_confirmation(self.login_failures())
+
+    def can_login(self) -> bool:
+        return bool(self.secrets.can_login and self.profile.username.strip()
+                    and self.profile.oauth_client_id.strip())
+
+    def close(self) -> None:
+        with self._lock:
+            http, self._http = self._http, None
+        if http is not None:
+            http.close()
+
+    def __enter__(self) -> EnkashClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def cancel(self) -> None:
+        """Abort every call of this client that is in flight (thread-safe)."""
+        with self._lock:
+            self._generation += 1
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    # ----------------------------------------------------------------- HTTP
+
+    def _client(self) -> httpx.Client:
+        with self._lock:
+            if self._http is None:
+                self._http = self._make_http()
+            return self._http
+
+    def _make_http(self) -> httpx.Client:
+        import httpx
+
+        timeout_s = self.profile.timeout_s
+        timeout = httpx.Timeout(connect=min(10.0, timeout_s), read=timeout_s,
+                                write=min(10.0, timeout_s), pool=5.0)
+        limits = httpx.Limits(max_connections=16, max_keepalive_connections=16,
+                              keepalive_expiry=30.0)
+        transport = self._transport or self._make_transport(limits)
+        # No cookie jar: the Cookie header is set explicitly, so what is sent is exactly
+        # what Copy as cURL shows (and the jar's bookkeeping costs a tenth of a call).
+        no_jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+        return httpx.Client(transport=transport, timeout=timeout, limits=limits,
+                            cookies=no_jar, follow_redirects=False, trust_env=True)
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        urls = (self.profile.base_url, self.profile.effective_auth_base_url)
+        if any(u.lower().startswith("https:") for u in urls):
+            import truststore  # the OS trust store, so corporate CAs work
+
+            return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        # Plain-http loopback profile: a verifying context with no CAs (never weaker).
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+    def _make_transport(self, limits: httpx.Limits) -> httpx.BaseTransport:
+        import httpcore
+        import httpx
+
+        ctx = self._ssl_context()
+        transport = httpx.HTTPTransport(verify=ctx, limits=limits)
+        # Our own network backend records each socket, so cancel() can shut it down and
+        # wake a thread blocked in recv(). httpx offers no public hook for this.
+        if hasattr(transport, "_pool"):
+            transport._pool = httpcore.ConnectionPool(
+                ssl_context=ctx,
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                network_backend=_TrackingBackend(self),  # type: ignore[arg-type]
+            )
+        return transport
+
+    def _track(self, sock: socket.socket, generation: int) -> None:
+        with self._lock:
+            self._sockets.add(sock)
+            stale = generation != self._generation
+        if stale:
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def _post(self, url: str, headers: dict[str, str], content: bytes,
+              generation: int, *, want_cookies: bool = False) -> tuple[int, bytes, str]:
+        """POST and read at most MAX_REPLY_BYTES; translate foreign errors (one boundary)."""
+        import httpx
+
+        try:
+            with self._client().stream("POST", url, headers=headers, content=content) as resp:
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in resp.iter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > MAX_REPLY_BYTES:
+                        break
+                cookie = ""
+                if want_cookies:
+                    cookie = "; ".join(f"{k}={v}" for k, v in resp.cookies.items())
+                return resp.status_code, b"".join(chunks), cookie
+        except httpx.TimeoutException as exc:
+            if generation != self._generation:
+                raise _Cancelled from exc
+            kind = "connect" if isinstance(exc, httpx.ConnectTimeout) else "answer"
+            raise EnkashError(
+                ErrorKind.TIMEOUT,
+                f"The EnKash server did not {kind} within {self.profile.timeout_s:g} seconds.",
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from None
+        except (httpx.TransportError, OSError) as exc:
+            if generation != self._generation:
+                raise _Cancelled from exc
+            text = f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, ssl.SSLError) or "CERTIFICATE" in text.upper() or (
+                "SSL" in text.upper()
+            ):
+                raise EnkashError(ErrorKind.TLS, detail=text) from None
+            if isinstance(exc, httpx.ConnectError):
+                raise EnkashError(ErrorKind.NETWORK, detail=text) from None
+            raise EnkashError(
+                ErrorKind.NETWORK,
+                "The connection to the EnKash server broke before the reply arrived.",
+                detail=text,
+            ) from None
+
+    # ----------------------------------------------------------------- login
+
+    def fetch_token(self, *, confirmed: bool = False) -> BearerToken:
+        """Log in at /oauth/token and keep the bearer token; raise :class:`EnkashError`.
+
+        Refuses (LOCKOUT_RISK) an attempt that could be the third failure in a row unless
+        ``confirmed``. Never retries. A failure that reached the server counts.
+        """
+        with self._login_lock:
+            profile = validate_profile(self.profile, for_login=True)
+            if not self.secrets.password:
+                raise EnkashError(ErrorKind.BAD_INPUT, "Password is required to get a token.",
+                                  field="password")
+            if not self.secrets.client_secret:
+                raise EnkashError(ErrorKind.BAD_INPUT,
+                                  "Client secret is required to get a token.",
+                                  field="client_secret")
+            for kind in ("password", "client_secret"):
+                check_header_value(kind, getattr(self.secrets, kind))
+            lockout.check_attempt(self.login_failures(), confirmed=confirmed)
+            call = self.prepare_login()
+            generation = self._generation
+            try:
+                status, body, cookie = self._post(call.url, dict(call.headers), call.body,
+                                                  generation, want_cookies=True)
+            except _Cancelled:
+                self._failures.record(profile.name, True)  # it may have reached the server
+                raise EnkashError(ErrorKind.CANCELLED) from None
+            except EnkashError as exc:
+                if exc.kind is not ErrorKind.NETWORK or "broke" in exc.message:
+                    self._failures.record(profile.name, True)
+                raise
+            try:
+                token = parse_token_reply(status, body, cookie)
+            except EnkashError:
+                self._failures.record(profile.name, True)
+                raise
+            self._failures.record(profile.name, False)
+            self._token = token
+            return token
+
+    def prepare_login(self) -> PreparedCall:
+        """The /oauth/token call with this profile's credentials (form-encoded)."""
+        from urllib.parse import urlencode
+
+        p = self.profile
+        basic = base64.b64encode(
+            f"{p.oauth_client_id.strip()}:{self.secrets.client_secret}".encode()
+        ).decode("ascii")
+        form = {
+            "username": p.username.strip(),
+            "password": self.secrets.password,
+            "grant_type": "password",
+            "clientId": p.login_client_id.strip(),
+        }
+        headers = (
+            ("Authorization", f"Basic {basic}"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+            ("User-Agent", USER_AGENT),
+        )
+        url = p.effective_auth_base_url.strip().rstrip("/") + TOKEN_PATH
+        return PreparedCall("POST", url, headers, urlencode(form).encode("ascii"))
+
+    # ----------------------------------------------------------------- SSO
+
+    def _authorization(self) -> tuple[str, str]:
+        """The Authorization and Cookie values for the SSO call, logging in if needed."""
+        token = self._token
+        usable = token is not None and not token.expired()
+        if token is not None and not usable and self.can_login():
+            token, usable = self.fetch_token(), True  # fresh: used even if very short-lived
+        if token is not None and usable:
+            auth = token.header
+            cookie = self.secrets.cookie or token.cookie
+        elif self.secrets.authorization.strip():
+            typed = self.secrets.authorization.strip()
+            auth = typed if " " in typed else f"Bearer {typed}"
+            cookie = self.secrets.cookie
+        elif self.can_login():
+            token = self.fetch_token()
+            auth, cookie = token.header, self.secrets.cookie or token.cookie
+        else:
+            raise EnkashError(
+                ErrorKind.TOKEN_EXPIRED,
+                "There is no bearer token: type one in Authorization, or fill in the login "
+                "details and click Get token.",
+            )
+        check_header_value("authorization", auth)
+        check_header_value("cookie", cookie)
+        return auth, cookie
+
+    def prepare_sso(self, cardholder: Cardholder, authorization: str,
+                    cookie: str) -> PreparedCall:
+        """The SSO call exactly as it goes on the wire (also what Copy as cURL shows)."""
+        profile = self._valid_profile()
+        cardholder = validate_cardholder(cardholder)
+        headers = [
+            ("partnerId", profile.partner_id),
+            ("Content-Type", "application/json"),
+            ("Authorization", authorization),
+        ]
+        if cookie:
+            headers.append(("Cookie", cookie))
+        headers += [("Accept", "application/json"), ("User-Agent", USER_AGENT)]
+        body = json.dumps(cardholder.body(), separators=(", ", ": ")).encode("utf-8")
+        return PreparedCall("POST", profile.base_url + SSO_PATH, tuple(headers), body)
+
+    def preview_sso(self, cardholder: Cardholder) -> PreparedCall:
+        """The SSO call as it would be sent now, without logging in (for Copy as cURL)."""
+        token = self._token
+        if token is not None and not token.expired():
+            auth, cookie = token.header, self.secrets.cookie or token.cookie
+        else:
+            typed = self.secrets.authorization.strip()
+            auth = typed if " " in typed or not typed else f"Bearer {typed}"
+            auth = auth or "Bearer <token from Get token>"
+            cookie = self.secrets.cookie
+        return self.prepare_sso(cardholder, auth, cookie)
+
+    def send_sso(self, cardholder: Cardholder) -> SsoResult:
+        """Mint an SSO token for ``cardholder``. Never raises: errors are in the result."""
+        started = time.time()
+        t0 = time.perf_counter()
+        generation = self._generation
+        status: int | None = None
+        body = b""
+        call: PreparedCall | None = None
+        known_secrets = self.secrets.values()
+        try:
+            auth, cookie = self._authorization()
+            call = self.prepare_sso(cardholder, auth, cookie)
+            status, body, _ = self._post(call.url, dict(call.headers), call.body, generation)
+            reply = parse_sso_reply(status, body, self.profile.token_path)
+            if (reply.error is not None and reply.error.kind is ErrorKind.TOKEN_EXPIRED
+                    and self.can_login() and not self.login_needs_confirmation()):
+                # One fresh login after a 401, whatever the clock said; never more.
+                self._token = None
+                auth, cookie = self._authorization()
+                call = self.prepare_sso(cardholder, auth, cookie)
+                status, body, _ = self._post(call.url, dict(call.headers), call.body,
+                                             generation)
+                reply = parse_sso_reply(status, body, self.profile.token_path)
+            error = reply.error
+            token = reply.token or ""
+            code, message, data = reply.envelope.code, reply.envelope.message, reply.envelope.data
+        except _Cancelled:
+            error, token, code, message = EnkashError(ErrorKind.CANCELLED), "", None, ""
+            data = None
+        except EnkashError as exc:
+            error, token, code, message, data = exc, "", None, "", None
+        if token == "" and error is None:  # pragma: no cover - parse_sso_reply guarantees
+            error = EnkashError(ErrorKind.NO_TOKEN)
+        bearer = self._token.value if self._token else ""
+        secrets = [*known_secrets, bearer, token]
+        if call is not None:
+            secrets += [v for k, v in call.headers if k.lower() in ("authorization", "cookie")]
+        return SsoResult(
+            ok=error is None,
+            profile_name=self.profile.name,
+            environment=self.profile.environment,
+            cardholder=cardholder,
+            started_at=started,
+            elapsed_ms=(time.perf_counter() - t0) * 1000.0,
+            http_status=status,
+            response_code=code,
+            message=message or (error.message if error else ""),
+            sso_token=token,
+            sso_url=portal_link(self.profile, token, admin=cardholder.admin) if token else "",
+            error=error,
+            # to_curl masks the secret headers by construction; the body holds only ids.
+            request_redacted=to_curl(call) if call else "",
+            reply_redacted=_pretty_redacted(body, data, secrets),
+        )
+
+
+def _pretty_redacted(body: bytes, data: Any, secrets: list[str]) -> str:
+    """The reply for the screen and the history: pretty JSON when it is JSON, secrets masked.
+
+    ``data`` is the reply already decoded by the parser (None when it is not JSON).
+    """
+    if not body:
+        return ""
+    if data is not None:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    else:
+        text = body[:MAX_STORED_REPLY].decode("utf-8", errors="replace")
+        if len(body) > MAX_STORED_REPLY:
+            text += f"\n… ({len(body):,} bytes in all; the rest is not shown)"
+    if len(text) > MAX_STORED_REPLY:
+        text = text[:MAX_STORED_REPLY] + "\n… (the rest of the reply is not shown)"
+    return redact(text, secrets)
+
+
+class _TrackingBackend:
+    """An httpcore network backend that records every socket it opens for its client."""
+
+    def __init__(self, owner: EnkashClient) -> None:
+        import httpcore
+
+        self._inner = httpcore.SyncBackend()
+        self._owner = weakref.ref(owner)
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Any = None) -> Any:
+        owner = self._owner()
+        generation = owner._generation if owner else 0
+        stream = self._inner.connect_tcp(host, port, timeout=timeout,
+                                         local_address=local_address,
+                                         socket_options=socket_options)
+        sock = stream.get_extra_info("socket")
+        if owner is not None and isinstance(sock, socket.socket):
+            owner._track(sock, generation)
+        return stream
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Any = None) -> Any:
+        return self._inner.connect_unix_socket(path, timeout=timeout,
+                                               socket_options=socket_options)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)

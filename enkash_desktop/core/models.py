@@ -1,0 +1,236 @@
+"""The values that cross floors: profiles, cardholders, secrets, tokens and results.
+
+All are frozen dataclasses. None of them validates itself: :mod:`.validation` does that,
+so a form can hold a half-typed profile and still ask what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any, TypeVar
+
+from .errors import EnkashError
+
+_E = TypeVar("_E", bound=Enum)
+
+SSO_PATH = "/api/v0/partner/enKashCard/sso-token"
+TOKEN_PATH = "/oauth/token"
+DEFAULT_TOKEN_LIFETIME_S = 300.0
+
+
+class Environment(Enum):
+    """Where a profile points. Production gets a coloured marker and a confirmation."""
+
+    SANDBOX = "sandbox"
+    UAT = "uat"
+    PRODUCTION = "production"
+    CUSTOM = "custom"
+
+    @property
+    def default_portal_url(self) -> str:
+        return _PORTALS.get(self, "")
+
+
+_PORTALS = {
+    Environment.UAT: "https://invoice-uat.enkash.in",
+    Environment.PRODUCTION: "https://home.enkash.com",
+}
+
+# Hosts named in EnKash's docs (ENKASH_API.md §6), offered as suggestions, never assumed.
+SUGGESTED_BASE_URLS = (
+    "https://pay-uat.enkash.in",
+    "https://pay-en-uat.enkash.in",
+    "https://pay.enkash.in",
+)
+SUGGESTED_AUTH_URLS = ("https://ekpayout-uat.enkash.in", "https://api.enkash.in")
+
+
+class PayloadEncryption(Enum):
+    """How the AES key comes from the client secret (ENKASH_API.md §5); OFF by default."""
+
+    OFF = "off"
+    SECRET_EXACT_16 = "secret_exact_16"
+    SECRET_FIRST_16 = "secret_first_16"
+    SECRET_HEX = "secret_hex"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A partner's settings, without secrets (those live in :class:`Secrets`)."""
+
+    name: str
+    environment: Environment = Environment.UAT
+    base_url: str = ""
+    auth_base_url: str = ""  # empty: same as base_url
+    partner_id: str = ""
+    portal_partner: str = ""  # the partner's short name in the portal link, e.g. "hrms"
+    portal_url: str = ""  # empty: the environment's portal
+    username: str = ""  # the login user for /oauth/token (often a mobile number)
+    oauth_client_id: str = ""  # HTTP Basic user for /oauth/token
+    login_client_id: str = ""  # the `clientId` form field (the partner's company id)
+    token_path: str = ""  # explicit dotted path of the SSO token in the reply
+    timeout_s: float = 30.0
+    encryption: PayloadEncryption = PayloadEncryption.OFF
+    managed: bool = False  # shipped by an administrator: URLs are read-only
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def effective_auth_base_url(self) -> str:
+        return self.auth_base_url or self.base_url
+
+    @property
+    def effective_portal_url(self) -> str:
+        return self.portal_url or self.environment.default_portal_url
+
+    def with_changes(self, **changes: Any) -> Profile:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (enums as their values). Holds no secret by construction."""
+        out: dict[str, Any] = {}
+        for key, value in self.__dict__.items():
+            out[key] = value.value if isinstance(value, Enum) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        """Build from :meth:`to_dict` output; unknown keys are ignored, bad enums defaulted."""
+        known = {f for f in cls.__dataclass_fields__}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        if "environment" in kwargs:
+            kwargs["environment"] = _enum_or(Environment, kwargs["environment"], Environment.UAT)
+        if "encryption" in kwargs:
+            kwargs["encryption"] = _enum_or(
+                PayloadEncryption, kwargs["encryption"], PayloadEncryption.OFF
+            )
+        if "timeout_s" in kwargs:
+            try:
+                kwargs["timeout_s"] = float(kwargs["timeout_s"])
+            except (TypeError, ValueError):
+                kwargs["timeout_s"] = 30.0
+        for key in ("name", "base_url", "auth_base_url", "partner_id", "portal_partner",
+                    "portal_url", "username", "oauth_client_id", "login_client_id",
+                    "token_path"):
+            if key in kwargs and not isinstance(kwargs[key], str):
+                kwargs[key] = str(kwargs[key])
+        kwargs["managed"] = bool(kwargs.get("managed", False))
+        return cls(**kwargs)
+
+
+def _enum_or(enum: type[_E], value: Any, default: _E) -> _E:
+    try:
+        return enum(value)
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """The four secrets of a profile. ``repr`` never shows them."""
+
+    authorization: str = field(default="", repr=False)  # a bearer token typed by the user
+    cookie: str = field(default="", repr=False)
+    password: str = field(default="", repr=False)
+    client_secret: str = field(default="", repr=False)
+
+    KINDS = ("authorization", "cookie", "password", "client_secret")
+
+    def values(self) -> list[str]:
+        """The non-empty secret strings, for redaction."""
+        return [v for v in (self.authorization, self.cookie, self.password,
+                            self.client_secret) if v]
+
+    @property
+    def can_login(self) -> bool:
+        return bool(self.password and self.client_secret)
+
+
+@dataclass(frozen=True)
+class Cardholder:
+    """Who the SSO token is for."""
+
+    card_account_id: str
+    company_id: str
+    enkash_card_id: str
+    admin: bool = False  # an HR/company admin's card: the portal's reward_account page
+
+    def body(self) -> dict[str, str]:
+        """The SSO call's JSON body, spelled as on the SSO page (ENKASH_API.md §6)."""
+        return {
+            "cardAccountId": self.card_account_id,
+            "companyId": self.company_id,
+            "enkashCardId": self.enkash_card_id,
+        }
+
+
+@dataclass(frozen=True)
+class BearerToken:
+    """A token from /oauth/token with its expiry (wall-clock epoch seconds)."""
+
+    value: str = field(repr=False)
+    expires_at: float
+    token_type: str = "bearer"
+    cookie: str = field(default="", repr=False)  # cookies the token reply set
+
+    def seconds_left(self, now: float | None = None) -> float:
+        return self.expires_at - (time.time() if now is None else now)
+
+    def expired(self, now: float | None = None, margin_s: float = 2.0) -> bool:
+        return self.seconds_left(now) <= margin_s
+
+    @property
+    def header(self) -> str:
+        return f"Bearer {self.value}"
+
+
+@dataclass(frozen=True)
+class PreparedCall:
+    """Exactly what goes on the wire: used both to send and to export as cURL."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class SsoResult:
+    """The outcome of one SSO call, success or not. Redacted fields are safe to store."""
+
+    ok: bool
+    profile_name: str
+    environment: Environment
+    cardholder: Cardholder
+    started_at: float  # epoch seconds
+    elapsed_ms: float
+    http_status: int | None = None
+    response_code: int | str | None = None
+    message: str = ""
+    sso_token: str = field(default="", repr=False)
+    sso_url: str = field(default="", repr=False)
+    error: EnkashError | None = None
+    request_redacted: str = ""  # the request as a redacted cURL command
+    reply_redacted: str = ""  # the reply, pretty-printed, secrets and the SSO token masked
+
+    @property
+    def outcome(self) -> str:
+        """One word for history filters: "success" or the error kind's value."""
+        return "success" if self.ok else (self.error.kind.value if self.error else "error")
+
+    def as_json(self) -> dict[str, Any]:
+        """The `--json` object of `enkash-sso` (DESIGN.md)."""
+        return {
+            "ok": self.ok,
+            "http_status": self.http_status,
+            "response_code": self.response_code,
+            "message": self.message,
+            "sso_token": self.sso_token or None,
+            "sso_url": self.sso_url or None,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "error": self.error.as_dict() if self.error else None,
+        }

@@ -1,0 +1,259 @@
+"""Understanding EnKash's replies (ENKASH_API.md §1, §2, §4).
+
+The parsers never raise anything but :class:`EnkashError`: whatever bytes arrive, the
+caller gets either a value or an error of the taxonomy.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import EnkashError, ErrorKind
+from .models import DEFAULT_TOKEN_LIFETIME_S, BearerToken
+
+MAX_REPLY_BYTES = 1_000_000
+
+_TOKEN_NAMES = {"token", "accesstoken", "ssotoken"}
+_CODE_KEYS = ("response_code", "code", "resultCode", "responseCode")
+_MESSAGE_KEYS = ("response_message", "message", "resultMessage", "responseMessage")
+_SUCCESS_WORDS = {"SUCCESS", "OK", "S"}
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The parts of an EnKash reply that matter, whatever keys it used."""
+
+    data: Any  # the decoded JSON, or None when the body is not JSON
+    code: int | str | None
+    message: str
+    failed: bool  # the envelope itself says failure (non-zero code, FAILURE, errorResponse)
+
+
+def decode_json(body: bytes) -> Any:
+    """Decode a reply body as JSON; None when it is not JSON (never raises)."""
+    if not body or len(body) > MAX_REPLY_BYTES:
+        return None
+    try:
+        return json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+
+
+def _norm(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def _code_value(raw: Any) -> int | str | None:
+    if raw is None or isinstance(raw, bool):
+        return None if raw is None else int(raw)
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    text = str(raw).strip()
+    if text.lstrip("-").isdigit() and len(text) < 12:
+        return int(text)
+    return text[:100]
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, str):
+        return raw.strip()[:500]
+    if isinstance(raw, int | float | bool):
+        return str(raw)
+    return ""
+
+
+def read_envelope(body: bytes) -> Envelope:
+    """Read the envelope: `response_code`/`response_message`, `code`/`message`, or bare."""
+    data = decode_json(body)
+    if not isinstance(data, dict):
+        return Envelope(data, None, "", False)
+    code: int | str | None = None
+    for key in _CODE_KEYS:
+        if key in data:
+            code = _code_value(data[key])
+            break
+    message = ""
+    for key in _MESSAGE_KEYS:
+        if _text(data.get(key)):
+            message = _text(data[key])
+            break
+    failed = False
+    error_response = data.get("errorResponse")
+    if isinstance(error_response, dict) and error_response:
+        failed = True
+        message = message if message not in ("", "FAILURE") else (
+            _text(error_response.get("errorMessage")) or _text(error_response.get("message"))
+        )
+    if not message and isinstance(data.get("payload"), str):
+        message = _text(data["payload"])
+    if (isinstance(code, int) and code != 0) or (
+        isinstance(code, str) and code.upper() not in _SUCCESS_WORDS
+    ):
+        failed = True
+    if message.upper() == "FAILURE":
+        failed = True
+    if not message:
+        message = _text(data.get("error_description")) or _text(data.get("error"))
+    return Envelope(data, code, message, failed)
+
+
+def _find_by_names(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return None
+    for key, value in data.items():
+        if isinstance(key, str) and _norm(key) in _TOKEN_NAMES and _usable_token(value):
+            return str(value).strip()
+    return None
+
+
+def _usable_token(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and not any(
+        ch.isspace() or ord(ch) < 0x20 for ch in value.strip()
+    ) and len(value) <= 4096
+
+
+def find_sso_token(data: Any, token_path: str = "") -> str | None:
+    """Find the SSO token: an explicit dotted path, or the usual names (ENKASH_API.md §1)."""
+    if token_path:
+        node = data
+        for part in token_path.split("."):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return None
+        return node.strip() if _usable_token(node) else None
+    found = _find_by_names(data)
+    if found:
+        return found
+    if isinstance(data, dict):
+        for container in ("payload", "data"):
+            inner = data.get(container)
+            found = _find_by_names(inner)
+            if found:
+                return found
+            if isinstance(inner, str) and _usable_token(inner):
+                return inner.strip()
+    return None
+
+
+def error_for_status(status: int, message: str, detail: str) -> EnkashError | None:
+    """The taxonomy's error for an HTTP status (None for 2xx)."""
+    if 200 <= status < 300:
+        return None
+    server_says = f"EnKash said: {message}" if message else ""
+    if status == 401:
+        return EnkashError(ErrorKind.TOKEN_EXPIRED, detail=detail, http_status=status)
+    if 400 <= status < 500:
+        text = f"EnKash rejected the request (HTTP {status})."
+        return EnkashError(ErrorKind.REJECTED, f"{text} {server_says}".strip(),
+                           detail=detail, http_status=status)
+    if status >= 500:
+        text = f"The EnKash server had a problem (HTTP {status}) and could not answer."
+        return EnkashError(ErrorKind.SERVER, f"{text} {server_says}".strip(),
+                           detail=detail, http_status=status)
+    return EnkashError(ErrorKind.UNREADABLE,
+                       f"The server answered with an unexpected HTTP {status}.",
+                       detail=detail, http_status=status)
+
+
+@dataclass(frozen=True)
+class SsoReply:
+    envelope: Envelope
+    token: str | None
+    error: EnkashError | None
+
+
+def parse_sso_reply(status: int, body: bytes, token_path: str = "") -> SsoReply:
+    """Turn an SSO call's HTTP status and body into a token or an error of the taxonomy."""
+    env = read_envelope(body)
+    detail = f"HTTP {status}; {len(body)} bytes"
+    if len(body) > MAX_REPLY_BYTES:
+        err = EnkashError(ErrorKind.UNREADABLE,
+                          "The server's reply was far larger than expected and was not read.",
+                          detail=detail, http_status=status)
+        return SsoReply(env, None, err)
+    error = error_for_status(status, env.message, detail)
+    if error is not None:
+        return SsoReply(env, None, error)
+    if env.data is None:
+        what = "empty" if not body.strip() else "not JSON"
+        return SsoReply(env, None, EnkashError(
+            ErrorKind.UNREADABLE, f"The server's reply was {what}, so it could not be read.",
+            detail=detail, http_status=status))
+    if env.failed:
+        message = env.message or f"response code {env.code}"
+        return SsoReply(env, None, EnkashError(
+            ErrorKind.REJECTED, f"EnKash rejected the request: {message}",
+            detail=f"{detail}; response_code {env.code}", http_status=status))
+    token = find_sso_token(env.data, token_path)
+    if token is None:
+        where = f" at '{token_path}'" if token_path else ""
+        return SsoReply(env, None, EnkashError(
+            ErrorKind.NO_TOKEN,
+            f"The call succeeded, but the reply holds no SSO token{where} that could be found.",
+            detail=detail, http_status=status))
+    return SsoReply(env, token, None)
+
+
+def _expiry_from(data: dict[str, Any], now: float) -> float:
+    for key in ("expires_in", "expiresIn"):
+        value = data.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return now + float(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            return now + float(value.strip())
+    value = data.get("expiry")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        # epoch milliseconds per the docs; tolerate epoch seconds
+        stamp = value / 1000.0 if value > 1e11 else float(value)
+        if stamp > now:
+            return stamp
+    return now + DEFAULT_TOKEN_LIFETIME_S
+
+
+def parse_token_reply(status: int, body: bytes, cookie: str = "",
+                      now: float | None = None) -> BearerToken:
+    """Turn an /oauth/token reply into a :class:`BearerToken`, or raise the right error."""
+    now = time.time() if now is None else now
+    env = read_envelope(body)
+    data = env.data if isinstance(env.data, dict) else {}
+    error_text = " ".join(
+        _text(data.get(k)) for k in ("error", "error_description", "message",
+                                     "response_message", "resultMessage")
+    ).lower()
+    detail = f"HTTP {status}; {len(body)} bytes"
+    if status == 423 or "lock" in error_text:
+        raise EnkashError(ErrorKind.ACCOUNT_LOCKED, detail=detail, http_status=status)
+    if status >= 500:
+        raise error_for_status(status, env.message, detail) or AssertionError
+    if status in (400, 401, 403) or data.get("error") or (env.failed and 200 <= status < 300):
+        server = _text(data.get("error_description")) or env.message or _text(data.get("error"))
+        message = "The token service refused the login details."
+        if server:
+            message += f" EnKash said: {server}"
+        raise EnkashError(ErrorKind.LOGIN_FAILED, message, detail=detail, http_status=status)
+    if not 200 <= status < 300:
+        raise error_for_status(status, env.message, detail) or AssertionError
+    token: str | None = None
+    for key in ("access_token", "accessToken", "token"):
+        if _usable_token(data.get(key)):
+            token = str(data[key]).strip()
+            break
+    if token is None:
+        raise EnkashError(
+            ErrorKind.UNREADABLE,
+            "The token service answered, but its reply holds no access token.",
+            detail=detail, http_status=status)
+    token_type = _text(data.get("token_type") or data.get("tokenType")) or "bearer"
+    return BearerToken(token, _expiry_from(data, now), token_type, cookie)

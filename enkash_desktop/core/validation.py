@@ -1,0 +1,237 @@
+"""Validation of every field a user types, with messages that name the field.
+
+The window calls :func:`profile_problems` and :func:`cardholder_problems` as the user types
+(field name -> message), and the core calls :func:`validate_profile` and
+:func:`validate_cardholder` before anything is sent (they raise a BAD_INPUT
+:class:`EnkashError`). One set of rules serves both.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import fields, replace
+from urllib.parse import urlsplit
+
+from .errors import EnkashError, ErrorKind
+from .models import Cardholder, Profile
+
+_ID_RE = re.compile(r"[A-Za-z0-9_-]+")
+_LOOKS_LIKE_EXAMPLE = re.compile(r"[A-Z0-9]{9,10}")
+_PATH_RE = re.compile(r"[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# Labels as the user sees them, used in messages (the window shows the same labels).
+LABELS: dict[str, str] = {
+    "name": "Profile name",
+    "base_url": "Base URL",
+    "auth_base_url": "Auth base URL",
+    "portal_url": "Portal URL",
+    "partner_id": "Partner id",
+    "portal_partner": "SSO partner name",
+    "username": "Login user",
+    "oauth_client_id": "OAuth client id",
+    "login_client_id": "Login client id",
+    "token_path": "Token location",
+    "timeout_s": "Timeout",
+    "card_account_id": "Card account id",
+    "company_id": "Company id",
+    "enkash_card_id": "EnKash card id",
+    "authorization": "Authorization",
+    "cookie": "Cookie",
+    "password": "Password",
+    "client_secret": "Client secret",
+}
+
+
+def _bad(field: str, message: str) -> EnkashError:
+    return EnkashError(ErrorKind.BAD_INPUT, message, field=field)
+
+
+def check_id(field: str, value: str) -> str:
+    """Trim an EnKash id and check it: non-empty, letters, digits, `-` or `_` only."""
+    label = LABELS.get(field, field)
+    text = value.strip()
+    if not text:
+        raise _bad(field, f"{label} is required.")
+    if _CONTROL.search(text):
+        raise _bad(field, f"{label} contains a control character; retype it.")
+    if any(ch.isspace() for ch in text):
+        raise _bad(field, f"{label} must not contain spaces.")
+    if not _ID_RE.fullmatch(text):
+        raise _bad(field, f"{label} may only contain letters, digits, '-' and '_'.")
+    if len(text) > 64:
+        raise _bad(field, f"{label} is too long (at most 64 characters).")
+    return text
+
+
+def id_warning(value: str) -> str | None:
+    """A gentle note when an id does not look like EnKash's examples (never blocks)."""
+    text = value.strip()
+    if text and not _LOOKS_LIKE_EXAMPLE.fullmatch(text):
+        return "EnKash ids are usually 9 or 10 capital letters and digits; please double-check."
+    return None
+
+
+def check_header_value(field: str, value: str, *, required: bool = False) -> str:
+    """Trim a value that goes into an HTTP header and refuse CR, LF and control characters."""
+    label = LABELS.get(field, field)
+    text = value.strip()
+    if required and not text:
+        raise _bad(field, f"{label} is required.")
+    if _CONTROL.search(text):
+        raise _bad(field, f"{label} contains a line break or control character; retype it.")
+    if any(ord(ch) > 0xFF for ch in text):
+        raise _bad(field, f"{label} contains characters that cannot be sent in a header.")
+    return text
+
+
+def is_loopback_host(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(field: str, value: str, *, required: bool = True) -> str:
+    """Trim a base URL and check it: https (http only for loopback), a host, no query."""
+    label = LABELS.get(field, field)
+    text = value.strip().rstrip("/")
+    if not text:
+        if required:
+            raise _bad(field, f"{label} is required.")
+        return ""
+    if _CONTROL.search(text) or any(ch.isspace() for ch in text):
+        raise _bad(field, f"{label} must not contain spaces or line breaks.")
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # raises ValueError on a bad port
+    except ValueError:
+        raise _bad(field, f"{label} is not a valid web address.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _bad(field, f"{label} must start with https:// and name a host, "
+                          "for example https://pay-uat.enkash.in.")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise _bad(field, f"{label} must use https:// (plain http is allowed only for "
+                          "this computer's own test server).")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise _bad(field, f"{label} must not contain a query, a fragment or a password.")
+    del port
+    return text
+
+
+def check_token_path(value: str) -> str:
+    text = value.strip()
+    if text and not _PATH_RE.fullmatch(text):
+        raise _bad("token_path", "Token location must be a dotted path such as payload.ssoToken.")
+    return text
+
+
+def check_portal_partner(value: str, *, required: bool) -> str:
+    text = value.strip()
+    if required and not text:
+        raise _bad("portal_partner", "SSO partner name is required to build the portal link.")
+    if text and not re.fullmatch(r"[A-Za-z0-9._~-]+", text):
+        raise _bad("portal_partner",
+                   "SSO partner name may only contain letters, digits, '.', '_', '~' and '-'.")
+    return text
+
+
+def validate_cardholder(cardholder: Cardholder) -> Cardholder:
+    """Return the cardholder with trimmed ids, or raise BAD_INPUT naming the first bad field."""
+    return replace(
+        cardholder,
+        card_account_id=check_id("card_account_id", cardholder.card_account_id),
+        company_id=check_id("company_id", cardholder.company_id),
+        enkash_card_id=check_id("enkash_card_id", cardholder.enkash_card_id),
+    )
+
+
+def validate_profile(profile: Profile, *, for_login: bool = False) -> Profile:
+    """Return the profile with trimmed fields, or raise BAD_INPUT naming the first bad field.
+
+    ``for_login`` also requires what /oauth/token needs (user, client ids).
+    """
+    name = profile.name.strip()
+    if not name:
+        raise _bad("name", "Profile name is required.")
+    if _CONTROL.search(name):
+        raise _bad("name", "Profile name contains a control character.")
+    cleaned = replace(
+        profile,
+        name=name,
+        base_url=check_url("base_url", profile.base_url),
+        auth_base_url=check_url("auth_base_url", profile.auth_base_url, required=False),
+        portal_url=check_url("portal_url", profile.portal_url, required=False),
+        partner_id=check_header_value("partner_id", profile.partner_id, required=True),
+        portal_partner=check_portal_partner(profile.portal_partner, required=False),
+        username=check_header_value("username", profile.username, required=for_login),
+        oauth_client_id=check_header_value("oauth_client_id", profile.oauth_client_id,
+                                           required=for_login),
+        login_client_id=check_header_value("login_client_id", profile.login_client_id,
+                                           required=False),
+        token_path=check_token_path(profile.token_path),
+    )
+    if cleaned.partner_id and not _ID_RE.fullmatch(cleaned.partner_id):
+        raise _bad("partner_id", "Partner id may only contain letters, digits, '-' and '_'.")
+    if ":" in cleaned.oauth_client_id:
+        raise _bad("oauth_client_id", "OAuth client id must not contain ':'.")
+    if not 1 <= profile.timeout_s <= 600:
+        raise _bad("timeout_s", "Timeout must be between 1 and 600 seconds.")
+    return cleaned
+
+
+def _problems(checks: dict[str, object]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for field, check in checks.items():
+        try:
+            check()  # type: ignore[operator]
+        except EnkashError as exc:
+            out[field] = exc.message
+    return out
+
+
+def cardholder_problems(cardholder: Cardholder) -> dict[str, str]:
+    """Every problem of a cardholder form at once: field name -> message."""
+    return _problems({
+        f.name: (lambda n=f.name: check_id(n, getattr(cardholder, n)))
+        for f in fields(cardholder) if f.name != "admin"
+    })
+
+
+def profile_problems(profile: Profile) -> dict[str, str]:
+    """Every problem of a profile form at once: field name -> message."""
+    problems: dict[str, str] = {}
+    for _ in range(20):  # validate_profile stops at the first problem; mask it and go on
+        try:
+            validate_profile(profile)
+            break
+        except EnkashError as exc:
+            assert exc.field is not None
+            problems[exc.field] = exc.message
+            profile = replace(profile, **{exc.field: _HARMLESS[exc.field]})  # type: ignore[arg-type]
+    return problems
+
+
+_HARMLESS: dict[str, object] = {
+    "name": "x",
+    "base_url": "https://example.invalid",
+    "auth_base_url": "",
+    "portal_url": "",
+    "partner_id": "X",
+    "portal_partner": "",
+    "username": "",
+    "oauth_client_id": "",
+    "login_client_id": "",
+    "token_path": "",
+    "timeout_s": 30.0,
+}
+
+
+def secret_problems(values: dict[str, str]) -> dict[str, str]:
+    """Header-safety of typed secrets (Authorization, Cookie, ...): field name -> message."""
+    return _problems({
+        kind: (lambda k=kind: check_header_value(k, values[k])) for kind in values
+    })
