@@ -1,0 +1,34 @@
+"""The built-in EnKash simulator on loopback, for demo mode and every test.
+
+``with Sandbox() as sb:`` runs a real HTTP server on a free loopback port; ``sb.base_url`` is
+both the SSO base and the auth base. :func:`demo_profile` and :func:`demo_secrets` give a
+profile that works against it out of the box.
+"""
+
+from __future__ import annotations
+
+from .demo import (
+    ALL_DEMO_CARDHOLDERS,
+    DEMO,
+    DEMO_ADMIN_CARDHOLDER,
+    DEMO_CARDHOLDERS,
+    DemoConstants,
+    demo_profile,
+    demo_secrets,
+)
+from .server import TOKEN_STYLES, Fault, RecordedCall, Sandbox, serve_forever
+
+__all__ = [
+    "ALL_DEMO_CARDHOLDERS",
+    "DEMO",
+    "DEMO_ADMIN_CARDHOLDER",
+    "DEMO_CARDHOLDERS",
+    "TOKEN_STYLES",
+    "DemoConstants",
+    "Fault",
+    "RecordedCall",
+    "Sandbox",
+    "demo_profile",
+    "demo_secrets",
+    "serve_forever",
+]

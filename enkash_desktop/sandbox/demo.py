@@ -1,0 +1,66 @@
+"""The sandbox's demo partner: known credentials and cardholders.
+
+The partner id and the first cardholder are the sample values from EnKash's own SSO page, so
+the docs' curl sample works against the sandbox unchanged. Everything here is public and
+fake: it is safe to show on screen and in documentation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from enkash_desktop.core.models import Cardholder, Environment, Profile, Secrets
+
+
+@dataclass(frozen=True)
+class DemoConstants:
+    """The demo partner's identifiers and login credentials."""
+
+    partner_id: str = "CRMXWB3ZM"
+    company_id: str = "CEK1PU9AOO"
+    portal_partner: str = "hrms"
+    username: str = "9000000001"
+    password: str = "demo-password"
+    oauth_client_id: str = "demo-client"
+    oauth_client_secret: str = "demo-client-secret-0123456789abcdef"
+    login_client_id: str = "CEK1GZBO6A"
+    profile_name: str = "Demo (sandbox)"
+
+
+DEMO = DemoConstants()
+
+# Employees of the demo company; the first is the docs' own sample cardholder.
+DEMO_CARDHOLDERS: tuple[Cardholder, ...] = (
+    Cardholder("CAQL8YCV3", DEMO.company_id, "EKCDM5AVZY"),
+    Cardholder("CAR7T2KD9", DEMO.company_id, "EKCDP3HQ7W"),
+    Cardholder("CAX4N6BM2", DEMO.company_id, "EKCDT8LJ4R"),
+    Cardholder("CAZ9F1WQ6", DEMO.company_id, "EKCDB2XN5K"),
+)
+
+# The HR/company admin's card: its portal link is the reward_account page.
+DEMO_ADMIN_CARDHOLDER = Cardholder("CAA3D5MH8", DEMO.company_id, "EKCDA9DM1N", admin=True)
+
+# Every cardholder the sandbox knows (employees and the admin).
+ALL_DEMO_CARDHOLDERS: tuple[Cardholder, ...] = (*DEMO_CARDHOLDERS, DEMO_ADMIN_CARDHOLDER)
+
+
+def demo_profile(base_url: str, name: str = DEMO.profile_name) -> Profile:
+    """A profile pointing every URL (SSO, auth, portal) at a running sandbox."""
+    base = base_url.rstrip("/")
+    return Profile(
+        name=name,
+        environment=Environment.SANDBOX,
+        base_url=base,
+        auth_base_url=base,
+        partner_id=DEMO.partner_id,
+        portal_partner=DEMO.portal_partner,
+        portal_url=base,
+        username=DEMO.username,
+        oauth_client_id=DEMO.oauth_client_id,
+        login_client_id=DEMO.login_client_id,
+    )
+
+
+def demo_secrets() -> Secrets:
+    """The demo login secrets; no bearer token or cookie, since the app logs in for those."""
+    return Secrets(password=DEMO.password, client_secret=DEMO.oauth_client_secret)

@@ -1,0 +1,734 @@
+"""The EnKash simulator: a real HTTP server on loopback, standard library only.
+
+It implements ``POST /oauth/token`` (with the lockout after 3 failed logins), the SSO
+endpoint (with the documented headers, body and reply envelope), a tiny portal page for the
+links built from SSO tokens, and fault switches so tests can provoke every failure the
+program must survive (see :class:`Fault`).
+
+Every reply leaves in one ``write`` (buffered handler, one flush): otherwise headers and body
+go out as two TCP segments and the client's delayed ACK adds about 40 ms to every call
+(LINUX_SETUP.md, "Loopback HTTP: one write per reply").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import html
+import json
+import secrets
+import selectors
+import socket
+import struct
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import TCPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from enkash_desktop.core.models import (
+    DEFAULT_TOKEN_LIFETIME_S,
+    SSO_PATH,
+    TOKEN_PATH,
+    Cardholder,
+)
+
+from .demo import ALL_DEMO_CARDHOLDERS, DEMO
+
+MAX_BODY_BYTES = 1_000_000
+LOCKOUT_AFTER = 3
+OVERSIZED_BYTES = 5 * 1024 * 1024
+
+UNAUTHORIZED_MESSAGE = "Unauthorized: the access token is missing, invalid or expired."
+INSUFFICIENT_BALANCE = "Insufficient balance in card account"
+NOT_FOUND_MESSAGE = "Card holder not found for the given ids."
+
+ENDPOINTS = ("sso", "token", "any")
+TOKEN_STYLES = ("oauth", "camel", "pg", "no_expiry")
+
+
+class Fault:
+    """The fault kinds :meth:`Sandbox.set_fault` accepts (plain strings)."""
+
+    DELAY = "delay"  # sleep delay_s, then answer normally
+    HANG = "hang"  # never answer (until the faults are cleared or the server stops)
+    DROP = "drop"  # send part of the headers, then reset the connection
+    HTTP_401 = "http_401"
+    HTTP_422 = "http_422"
+    HTTP_500 = "http_500"
+    HTTP_502_HTML = "http_502_html"  # a gateway's HTML error page
+    CODE_1 = "code_1"  # HTTP 200 with response_code 1 (the docs' failure example)
+    NOT_JSON = "not_json"  # HTTP 200, text/plain garbage
+    OVERSIZED = "oversized"  # HTTP 200, about 5 MB of JSON
+    TOKEN_FIELD = "token_field"  # SSO success with the token elsewhere (see value)
+    TOKEN_STYLE = "token_style"  # /oauth/token reply style: oauth, camel, pg, no_expiry
+
+    ALL = frozenset({
+        DELAY, HANG, DROP, HTTP_401, HTTP_422, HTTP_500, HTTP_502_HTML, CODE_1, NOT_JSON,
+        OVERSIZED, TOKEN_FIELD, TOKEN_STYLE,
+    })
+    # Kinds that replace the normal answer; the others only shape or postpone it.
+    TERMINAL = frozenset({
+        HANG, DROP, HTTP_401, HTTP_422, HTTP_500, HTTP_502_HTML, CODE_1, NOT_JSON, OVERSIZED,
+    })
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """One request as the sandbox received it, so tests can compare what clients sent."""
+
+    method: str
+    path: str  # the request target as sent, query string included
+    headers: dict[str, str]  # names in their original case
+    body: bytes
+    time: float  # epoch seconds
+
+
+@dataclass
+class _FaultRule:
+    kind: str
+    endpoint: str
+    times: int | None
+    delay_s: float
+    value: str | None
+
+
+@dataclass
+class _Reply:
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _json_reply(status: int, data: Any, headers: list[tuple[str, str]] | None = None) -> _Reply:
+    body = json.dumps(data, separators=(",", ":")).encode()
+    return _Reply(status, body, "application/json", headers or [])
+
+
+def _envelope(status: int, code: int, message: str, payload: Any = None) -> _Reply:
+    return _json_reply(
+        status, {"response_code": code, "response_message": message, "payload": payload}
+    )
+
+
+def _html_reply(status: int, title: str, text: str) -> _Reply:
+    page = (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title></head>\n"
+        f"<body><h1>{html.escape(title)}</h1>\n<p>{html.escape(text)}</p></body></html>\n"
+    )
+    return _Reply(status, page.encode(), "text/html; charset=utf-8")
+
+
+_NGINX_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+
+
+class Sandbox:
+    """An in-process EnKash simulator on loopback.
+
+    ``with Sandbox() as sb:`` starts it on a free port; ``sb.base_url`` serves as both the SSO
+    base and the auth base. State (tokens, lockouts, recorded calls, faults) is shared by the
+    handler threads under one lock.
+    """
+
+    def __init__(
+        self,
+        token_lifetime_s: float = DEFAULT_TOKEN_LIFETIME_S,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.token_lifetime_s = float(token_lifetime_s)
+        self.host = host
+        self.port = port
+        self._lock = threading.Lock()
+        self._bearer_tokens: dict[str, float] = {}  # token -> monotonic expiry
+        self._sso_tokens: dict[str, Cardholder] = {}
+        self._failures: dict[str, int] = {}
+        self._locked: set[str] = set()
+        self._calls: list[RecordedCall] = []
+        self._faults: list[_FaultRule] = []
+        self._release_hangs = threading.Event()
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._cardholders = {
+            (c.card_account_id, c.company_id, c.enkash_card_id): c for c in ALL_DEMO_CARDHOLDERS
+        }
+
+    # -- life cycle ---------------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        """Bind and serve in a daemon thread; returns self. Starting twice is an error."""
+        if self._server is not None:
+            raise RuntimeError("The sandbox is already running.")
+        self._stopping.clear()
+        server = _Server((self.host, self.port), self)
+        self._server = server
+        self.port = server.server_address[1]
+        self._thread = threading.Thread(
+            target=server.serve_until_stopped,
+            name=f"enkash-sandbox-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop promptly, even with hung handlers: release them and close every connection."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stopping.set()
+        self._release_hangs.set()
+        server.stop_serving()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+            self._thread = None
+        server.close_all_connections()
+        server.server_close()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def base_url(self) -> str:
+        """``http://HOST:PORT`` with no trailing slash; the sandbox must be running."""
+        if self._server is None:
+            raise RuntimeError("The sandbox is not running: call start() first.")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    # -- faults -------------------------------------------------------------------------
+
+    def set_fault(
+        self,
+        kind: str,
+        *,
+        endpoint: str = "sso",
+        times: int | None = None,
+        delay_s: float = 0.0,
+        value: str | None = None,
+    ) -> None:
+        """Make matching calls misbehave: until cleared (``times=None``) or for the next n.
+
+        A fault of the same kind and endpoint replaces the previous one. Faults combine: a
+        ``delay`` postpones, ``token_field``/``token_style`` shape a successful reply, and the
+        first other kind replaces the answer. ``endpoint="any"`` matches every request.
+        """
+        if kind not in Fault.ALL:
+            raise ValueError(f"Unknown fault kind {kind!r}; expected one of {sorted(Fault.ALL)}.")
+        if endpoint not in ENDPOINTS:
+            raise ValueError(f"Unknown endpoint {endpoint!r}; expected one of {ENDPOINTS}.")
+        if times is not None and times < 1:
+            raise ValueError("times must be None (until cleared) or at least 1.")
+        if kind == Fault.TOKEN_STYLE and (value or "oauth") not in TOKEN_STYLES:
+            raise ValueError(f"Unknown token style {value!r}; expected one of {TOKEN_STYLES}.")
+        if kind == Fault.TOKEN_FIELD and not value:
+            raise ValueError("The token_field fault needs a value (a key name, "
+                             "'payload_string' or 'code_message').")
+        rule = _FaultRule(kind, endpoint, times, max(0.0, delay_s), value)
+        with self._lock:
+            self._faults = [f for f in self._faults
+                            if not (f.kind == kind and f.endpoint == endpoint)]
+            self._faults.append(rule)
+
+    def clear_faults(self) -> None:
+        """Remove every fault; requests hung by a ``hang`` fault are closed unanswered."""
+        with self._lock:
+            self._faults = []
+            self._release_hangs.set()
+            self._release_hangs = threading.Event()
+
+    def _take_faults(self, endpoint: str | None) -> tuple[list[_FaultRule], threading.Event]:
+        """The faults matching this call (each one use consumed) and the hang event."""
+        taken: list[_FaultRule] = []
+        with self._lock:
+            for rule in list(self._faults):
+                if rule.endpoint != "any" and rule.endpoint != endpoint:
+                    continue
+                taken.append(_FaultRule(rule.kind, rule.endpoint, rule.times, rule.delay_s,
+                                        rule.value))
+                if rule.times is not None:
+                    rule.times -= 1
+                    if rule.times <= 0:
+                        self._faults.remove(rule)
+            return taken, self._release_hangs
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """A snapshot of every request received since start or the last reset."""
+        with self._lock:
+            return list(self._calls)
+
+    @property
+    def locked_users(self) -> set[str]:
+        with self._lock:
+            return set(self._locked)
+
+    def reset(self) -> None:
+        """Forget tokens, lockout counts, recorded calls and faults."""
+        with self._lock:
+            self._bearer_tokens.clear()
+            self._sso_tokens.clear()
+            self._failures.clear()
+            self._locked.clear()
+            self._calls.clear()
+        self.clear_faults()
+
+    def issue_token(self) -> str:
+        """Mint a valid bearer token directly (for tests and the docs' curl sample)."""
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            self._bearer_tokens[token] = time.monotonic() + self.token_lifetime_s
+        return token
+
+    def _record(self, call: RecordedCall) -> None:
+        with self._lock:
+            self._calls.append(call)
+
+    def _bearer_valid(self, token: str) -> bool:
+        with self._lock:
+            expiry = self._bearer_tokens.get(token)
+            if expiry is None:
+                return False
+            if time.monotonic() >= expiry:
+                del self._bearer_tokens[token]
+                return False
+            return True
+
+    # -- endpoints ----------------------------------------------------------------------
+
+    def _oauth_token(self, headers: dict[str, str], body: bytes, style: str) -> _Reply:
+        """``POST /oauth/token``: password grant with HTTP Basic client credentials."""
+        form = {k: v[0] for k, v in
+                parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+        username = form.get("username", "")
+        with self._lock:
+            if username and username in self._locked:
+                return _json_reply(423, {
+                    "error": "account_locked",
+                    "error_description":
+                        f"The account is locked after {LOCKOUT_AFTER} failed login attempts.",
+                })
+        missing = [k for k in ("username", "password", "grant_type", "clientId")
+                   if not form.get(k)]
+        if missing:
+            self._count_failure(username)
+            return _json_reply(400, {
+                "error": "invalid_request",
+                "error_description": f"Missing parameter: {', '.join(missing)}.",
+            })
+        if form["grant_type"] != "password":
+            self._count_failure(username)
+            return _json_reply(400, {
+                "error": "unsupported_grant_type",
+                "error_description": f"Unsupported grant type: {form['grant_type']}.",
+            })
+        good = (
+            _basic_credentials(headers.get("authorization", ""))
+            == (DEMO.oauth_client_id, DEMO.oauth_client_secret)
+            and form["clientId"] == DEMO.login_client_id
+            and username == DEMO.username
+            and form["password"] == DEMO.password
+        )
+        if not good:
+            self._count_failure(username)
+            return _json_reply(400, {"error": "invalid_grant",
+                                     "error_description": "Bad credentials"})
+        with self._lock:
+            self._failures.pop(username, None)
+        token = self.issue_token()
+        cookie = ("Set-Cookie", f"JSESSIONID={secrets.token_hex(16).upper()}; Path=/; HttpOnly")
+        return _json_reply(200, self._token_body(token, style), [cookie])
+
+    def _token_body(self, token: str, style: str) -> dict[str, Any]:
+        lifetime = int(self.token_lifetime_s)
+        refresh = secrets.token_urlsafe(32)
+        if style == "camel":
+            return {"accessToken": token, "tokenType": "Bearer", "expiresIn": lifetime,
+                    "refreshToken": refresh}
+        if style == "pg":
+            expiry_ms = int((time.time() + self.token_lifetime_s) * 1000)
+            return {"token": token, "expiry": expiry_ms, "resultCode": 0,
+                    "resultMessage": "Success"}
+        if style == "no_expiry":
+            return {"access_token": token}
+        return {"access_token": token, "token_type": "bearer", "refresh_token": refresh,
+                "expires_in": lifetime, "scope": "read write"}
+
+    def _count_failure(self, username: str) -> None:
+        if not username:
+            return
+        with self._lock:
+            count = self._failures.get(username, 0) + 1
+            self._failures[username] = count
+            if count >= LOCKOUT_AFTER:
+                self._locked.add(username)
+
+    def _sso_token(self, headers: dict[str, str], body: bytes, token_field: str | None) -> _Reply:
+        """``POST /api/v0/partner/enKashCard/sso-token``: mint an SSO token for a cardholder."""
+        partner = headers.get("partnerid", "").strip()
+        if not partner:
+            return _envelope(400, 1, "Missing partnerId header.")
+        if partner != DEMO.partner_id:
+            return _envelope(400, 1, f"Unknown partnerId: {partner}.")
+        auth = headers.get("authorization", "").strip()
+        if auth[:7].lower() == "bearer ":
+            auth = auth[7:].strip()
+        if not auth or not self._bearer_valid(auth):
+            return _envelope(401, 1, UNAUTHORIZED_MESSAGE)
+        if "JSESSIONID=" not in headers.get("cookie", ""):
+            return _envelope(400, 1, "Missing Cookie header: a JSESSIONID cookie is required.")
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return _envelope(400, 1, "The request body is not valid JSON.")
+        if not isinstance(data, dict):
+            return _envelope(400, 1, "The request body must be a JSON object.")
+        for name in ("cardAccountId", "companyId", "enkashCardId"):
+            value = data.get(name)
+            if not isinstance(value, str) or not value:
+                return _envelope(400, 1, f"Missing or invalid field: {name}.")
+        key = (data["cardAccountId"], data["companyId"], data["enkashCardId"])
+        holder = self._cardholders.get(key)
+        if holder is None:
+            return _envelope(200, 1, NOT_FOUND_MESSAGE)
+        sso = secrets.token_urlsafe(24)
+        with self._lock:
+            self._sso_tokens[sso] = holder
+        return _json_reply(200, _sso_success_body(sso, token_field))
+
+    def _portal(self, path: str) -> _Reply:
+        """``GET /sso/{token}/employee_rewards|reward_account/{partner}``: a stand-in page."""
+        parts = path.split("/")
+        # ["", "sso", token, page, partner]
+        if len(parts) != 5 or parts[3] not in ("employee_rewards", "reward_account"):
+            return _html_reply(404, "Not found", "This page does not exist in the sandbox.")
+        with self._lock:
+            holder = self._sso_tokens.get(unquote(parts[2]))
+        if holder is None:
+            return _html_reply(404, "Not found",
+                               "This SSO link is unknown or belongs to another sandbox run.")
+        page = "HR admin: reward accounts" if parts[3] == "reward_account" else "Employee rewards"
+        return _html_reply(
+            200,
+            "EnKash rewards (sandbox)",
+            f"EnKash rewards (sandbox) — signed in as card {holder.enkash_card_id} "
+            f"(account {holder.card_account_id}, company {holder.company_id}). "
+            f"{page} for partner {unquote(parts[4])}.",
+        )
+
+    def _route(self, method: str, path: str, headers: dict[str, str], body: bytes,
+               faults: list[_FaultRule]) -> _Reply:
+        shape = {f.kind: f.value for f in faults}
+        if path == TOKEN_PATH and method == "POST":
+            return self._oauth_token(headers, body, shape.get(Fault.TOKEN_STYLE) or "oauth")
+        if path == SSO_PATH and method == "POST":
+            return self._sso_token(headers, body, shape.get(Fault.TOKEN_FIELD))
+        if path.startswith("/sso/") and method == "GET":
+            return self._portal(path)
+        return _envelope(404, 1, f"Not found: {method} {path}.")
+
+
+def _sso_success_body(token: str, token_field: str | None) -> dict[str, Any]:
+    """The SSO success reply; ``token_field`` moves the token (the real reply is undocumented).
+
+    ``None``: ``payload.token``; ``payload_string``: payload is the token; ``code_message``:
+    the ``code``/``message`` envelope; a dotted path (``data.ssoToken``) is set from the top
+    level; any other name is used as the key inside ``payload``.
+    """
+    if token_field is None:
+        return {"response_code": 0, "response_message": "Success", "payload": {"token": token}}
+    if token_field == "payload_string":
+        return {"response_code": 0, "response_message": "Success", "payload": token}
+    if token_field == "code_message":
+        return {"code": 0, "message": "Success", "payload": {"token": token}}
+    if "." in token_field:
+        out: dict[str, Any] = {"response_code": 0, "response_message": "Success"}
+        node = out
+        *parents, leaf = token_field.split(".")
+        for name in parents:
+            node = node.setdefault(name, {})
+        node[leaf] = token
+        return out
+    return {"response_code": 0, "response_message": "Success", "payload": {token_field: token}}
+
+
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    """(client id, secret) from an HTTP Basic ``Authorization`` header, or None."""
+    scheme, _, encoded = header.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, sep, secret = decoded.partition(":")
+    return (client_id, secret) if sep else None
+
+
+def _fault_reply(rule: _FaultRule) -> _Reply:
+    """The canned answer of a terminal fault (other than hang and drop)."""
+    kind = rule.kind
+    if kind == Fault.HTTP_401:
+        return _envelope(401, 1, rule.value or UNAUTHORIZED_MESSAGE)
+    if kind == Fault.HTTP_422:
+        return _envelope(422, 1, rule.value or "Unprocessable entity: validation failed.")
+    if kind == Fault.HTTP_500:
+        return _envelope(500, 1, rule.value or "Internal server error.")
+    if kind == Fault.HTTP_502_HTML:
+        return _Reply(502, _NGINX_502, "text/html")
+    if kind == Fault.CODE_1:
+        message = rule.value or INSUFFICIENT_BALANCE
+        return _envelope(200, 1, message, message)
+    if kind == Fault.NOT_JSON:
+        return _Reply(200, b"<<sandbox>> this reply is not JSON \x00\xff garbage", "text/plain")
+    # OVERSIZED: valid JSON, far bigger than any real reply.
+    filler = "x" * OVERSIZED_BYTES
+    return _json_reply(200, {"response_code": 0, "response_message": "Success",
+                             "payload": {"filler": filler}})
+
+
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server that knows its sandbox and every open connection."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+    timeout = 0.0  # handle_request() is only called when a connection is waiting
+
+    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        self._stop_requested = False
+        self._wake_r, self._wake_w = socket.socketpair()
+        try:
+            super().__init__(address, _Handler)
+        except BaseException:
+            self._wake_r.close()
+            self._wake_w.close()
+            raise
+
+    def serve_until_stopped(self) -> None:
+        """Accept connections until :meth:`stop_serving`.
+
+        Unlike ``serve_forever()``, which polls for shutdown every half second, a wake-up
+        socket ends the wait at once, so stopping a sandbox costs no time in each test.
+        """
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            selector.register(self._wake_r, selectors.EVENT_READ)
+            while not self._stop_requested:
+                for key, _ in selector.select():
+                    if key.fileobj is self and not self._stop_requested:
+                        self.handle_request()  # returns at once: timeout is 0
+
+    def stop_serving(self) -> None:
+        self._stop_requested = True
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"x")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind calls socket.getfqdn(), a reverse DNS lookup that can stall.
+        TCPServer.server_bind(self)
+        self.server_name = str(self.server_address[0])
+        self.server_port = int(self.server_address[1])
+
+    def track(self, conn: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.add(conn)
+
+    def untrack(self, conn: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.discard(conn)
+
+    def close_all_connections(self) -> None:
+        """Wake every handler blocked on a keep-alive read so its thread ends now."""
+        with self._connections_lock:
+            conns = list(self._connections)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that timed out or went away is normal here; anything else is a bug.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            return
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Routes a request to the sandbox, applies faults, and answers in one write."""
+
+    protocol_version = "HTTP/1.1"
+    wbufsize = -1  # buffered: headers and body leave together on flush()
+    timeout = 120.0  # idle keep-alive connections end eventually
+    server_version = "EnKashSandbox/1.0"
+    sys_version = ""
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.track(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.untrack(self.connection)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the default per-request log on stderr."""
+
+    def handle_expect_100(self) -> bool:
+        # The buffered writer would hold the interim reply back; send it now.
+        ok = super().handle_expect_100()
+        self.wfile.flush()
+        return ok
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+    def _dispatch(self) -> None:
+        sandbox = self.server.sandbox
+        body = self._read_body()
+        if body is None:
+            return
+        headers = {k: v for k, v in self.headers.items()}
+        sandbox._record(RecordedCall(self.command, self.path, headers, body, time.time()))
+        path = urlsplit(self.path).path
+        endpoint = "token" if path == TOKEN_PATH else "sso" if path == SSO_PATH else None
+        faults, hang_event = sandbox._take_faults(endpoint)
+        for rule in faults:
+            if rule.kind == Fault.DELAY and sandbox._stopping.wait(rule.delay_s):
+                self.close_connection = True
+                return
+        terminal = next((f for f in faults if f.kind in Fault.TERMINAL), None)
+        if terminal is not None and terminal.kind == Fault.HANG:
+            hang_event.wait()
+            self.close_connection = True
+            return
+        if terminal is not None and terminal.kind == Fault.DROP:
+            self._drop()
+            return
+        if terminal is not None:
+            reply = _fault_reply(terminal)
+        else:
+            lower = {k.lower(): v for k, v in headers.items()}
+            reply = sandbox._route(self.command, path, lower, body, faults)
+        self._send(reply)
+
+    def _read_body(self) -> bytes | None:
+        """The request body (Content-Length or chunked); None after answering an error."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        raw = self.headers.get("Content-Length", "0").strip() or "0"
+        try:
+            length = int(raw)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES:
+            self.close_connection = True
+            status = 413 if length > MAX_BODY_BYTES else 400
+            self._send(_envelope(status, 1, "The request body length is invalid or too large."))
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _read_chunked(self) -> bytes | None:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                size = -1
+            total += max(size, 0)
+            if size < 0 or total > MAX_BODY_BYTES:
+                self.close_connection = True
+                self._send(_envelope(400, 1, "The chunked request body is malformed."))
+                return None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(1024)
+
+    def _send(self, reply: _Reply) -> None:
+        """Write status line, headers and body as one buffer, then flush once."""
+        try:
+            phrase = HTTPStatus(reply.status).phrase
+        except ValueError:
+            phrase = ""
+        lines = [
+            f"{self.protocol_version} {reply.status} {phrase}",
+            f"Server: {self.server_version}",
+            f"Date: {self.date_time_string()}",
+            f"Content-Type: {reply.content_type}",
+            f"Content-Length: {len(reply.body)}",
+        ]
+        lines += [f"{name}: {value}" for name, value in reply.headers]
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        self.wfile.write(head + reply.body)
+        self.wfile.flush()
+
+    def _drop(self) -> None:
+        """Send half a status line and header, then reset the connection (RST, not FIN)."""
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: appl")
+        self.wfile.flush()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+
+def serve_forever(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    token_lifetime_s: float = DEFAULT_TOKEN_LIFETIME_S,
+) -> None:
+    """Run a sandbox in the foreground until Ctrl+C; the first stdout line is its base URL."""
+    with Sandbox(token_lifetime_s=token_lifetime_s, host=host, port=port) as sandbox:
+        print(sandbox.base_url, flush=True)
+        print(
+            f"EnKash sandbox running. Partner id {DEMO.partner_id}, user {DEMO.username}, "
+            f"password {DEMO.password}, OAuth client {DEMO.oauth_client_id} / "
+            f"{DEMO.oauth_client_secret}, clientId {DEMO.login_client_id}. "
+            "Press Ctrl+C to stop.",
+            flush=True,
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
