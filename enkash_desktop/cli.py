@@ -1,0 +1,276 @@
+"""`enkash-sso`: the same core from a terminal (contract in DESIGN.md).
+
+Exit codes: 0 success; 2 bad input (nothing sent); 3 network failure or timeout;
+4 rejected by the API; 5 HTTP 5xx or an unreadable reply.
+
+Secrets never come from the command line: from the profile's keyring entries, or from
+``ENKASH_AUTHORIZATION``, ``ENKASH_COOKIE``, ``ENKASH_PASSWORD``, ``ENKASH_CLIENT_SECRET``.
+Imports are kept lazy so a one-off call starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from enkash_desktop import __version__
+
+if TYPE_CHECKING:
+    from enkash_desktop.core import EnkashClient, EnkashError, Profile, Secrets
+    from enkash_desktop.core.lockout import FailureCounter
+
+SECRET_ENV = {
+    "authorization": "ENKASH_AUTHORIZATION",
+    "cookie": "ENKASH_COOKIE",
+    "password": "ENKASH_PASSWORD",
+    "client_secret": "ENKASH_CLIENT_SECRET",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="enkash-sso",
+        description="Mint an EnKash rewards SSO token for a cardholder.",
+        epilog="Secrets come from the keyring or ENKASH_AUTHORIZATION, ENKASH_COOKIE, "
+               "ENKASH_PASSWORD, ENKASH_CLIENT_SECRET; never from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def target(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--profile", metavar="NAME", help="a saved profile (default: current)")
+        p.add_argument("--demo", action="store_true",
+                       help="use the built-in sandbox and its demo partner (no credentials)")
+        p.add_argument("--base-url", metavar="URL", help="EnKash API base URL (ad hoc)")
+        p.add_argument("--auth-base-url", metavar="URL", help="token service base URL")
+        p.add_argument("--partner-id", metavar="ID", help="partnerId header (ad hoc)")
+        p.add_argument("--portal-partner", metavar="NAME",
+                       help="partner short name in the portal link (e.g. hrms)")
+        p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait (1-600)")
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    send = sub.add_parser("send", help="mint an SSO token and print the portal link")
+    target(send)
+    send.add_argument("--card-account-id", metavar="ID")
+    send.add_argument("--company-id", metavar="ID")
+    send.add_argument("--enkash-card-id", metavar="ID")
+    send.add_argument("--admin", action="store_true",
+                      help="an HR/company admin's card (portal reward_account page)")
+    send.add_argument("--confirm-lockout-risk", action="store_true",
+                      help="allow a login that could be the third failure in a row")
+
+    token = sub.add_parser("token", help="fetch a bearer token (the lockout rules apply)")
+    target(token)
+    token.add_argument("--confirm-lockout-risk", action="store_true",
+                       help="allow a login that could be the third failure in a row")
+
+    sandbox = sub.add_parser("sandbox", help="run the EnKash simulator in the foreground")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=0)
+    sandbox.add_argument("--token-lifetime", type=float, default=300.0, metavar="S")
+
+    profiles = sub.add_parser("profiles", help="list saved profiles (no secrets)")
+    profiles.add_argument("--json", action="store_true")
+    return parser
+
+
+# ------------------------------------------------------------------ output
+
+
+def _print_error(error: EnkashError, as_json: bool, extra: dict[str, Any] | None = None) -> int:
+    if as_json:
+        out = {"ok": False, "http_status": error.http_status, "response_code": None,
+               "message": error.message, "sso_token": None, "sso_url": None,
+               "elapsed_ms": None, "error": error.as_dict()}
+        out.update(extra or {})
+        print(json.dumps(out))
+    else:
+        print(f"{error.message}\n{error.hint}", file=sys.stderr)
+    return error.kind.exit_code
+
+
+def _bad_input(message: str, as_json: bool, field: str | None = None) -> int:
+    from enkash_desktop.core import EnkashError, ErrorKind
+
+    return _print_error(EnkashError(ErrorKind.BAD_INPUT, message, field=field), as_json)
+
+
+# ------------------------------------------------------------------ targets
+
+
+def _env_secrets(base: Secrets) -> Secrets:
+    changes = {kind: os.environ[var] for kind, var in SECRET_ENV.items()
+               if os.environ.get(var)}
+    return replace(base, **changes)
+
+
+@contextlib.contextmanager
+def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, FailureCounter]]:
+    """The profile, secrets and failure counter the command works with.
+
+    Raises EnkashError (BAD_INPUT) when no profile can be found.
+    """
+    from enkash_desktop.core import EnkashError, Environment, ErrorKind, Profile, Secrets
+    from enkash_desktop.core.lockout import MemoryFailureCounter
+
+    overrides: dict[str, Any] = {}
+    for arg, field in (("base_url", "base_url"), ("auth_base_url", "auth_base_url"),
+                       ("partner_id", "partner_id"), ("portal_partner", "portal_partner"),
+                       ("timeout", "timeout_s")):
+        if getattr(args, arg) is not None:
+            overrides[field] = getattr(args, arg)
+
+    if args.demo:
+        from enkash_desktop.sandbox import Sandbox, demo_profile, demo_secrets
+
+        with Sandbox() as sb:
+            profile = demo_profile(sb.base_url).with_changes(**overrides)
+            yield profile, _env_secrets(demo_secrets()), MemoryFailureCounter()
+        return
+
+    from enkash_desktop.store import AppPaths, FileFailureCounter, SettingsStore
+
+    paths = AppPaths.default()
+    failures = FileFailureCounter(paths.login_state_file)
+    settings = SettingsStore(paths.settings_file).load().settings
+    name = args.profile or ("" if args.base_url else settings.current_profile)
+    if name:
+        found = settings.profile(name)
+        if found is None:
+            known = ", ".join(p.name for p in settings.profiles) or "none saved yet"
+            raise EnkashError(ErrorKind.BAD_INPUT,
+                              f"There is no profile called '{name}' (profiles: {known}).",
+                              field="profile")
+        from enkash_desktop.store import SecretStore
+
+        secrets = SecretStore().load(found.name)
+        yield found.with_changes(**overrides), _env_secrets(secrets), failures
+        return
+    if not args.base_url or not args.partner_id:
+        raise EnkashError(
+            ErrorKind.BAD_INPUT,
+            "No profile to use: pass --profile NAME, or --base-url and --partner-id, "
+            "or --demo to try the built-in sandbox.",
+        )
+    profile = Profile(name="command line", environment=Environment.CUSTOM, **overrides)
+    yield profile, _env_secrets(Secrets()), failures
+
+
+def _client(profile: Profile, secrets: Secrets, failures: FailureCounter) -> EnkashClient:
+    from enkash_desktop.core import EnkashClient
+
+    return EnkashClient(profile, secrets, failures=failures)
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _cmd_send(args: argparse.Namespace) -> int:
+    from enkash_desktop.core import Cardholder, EnkashError
+    from enkash_desktop.core.validation import validate_cardholder
+
+    ids = (args.card_account_id, args.company_id, args.enkash_card_id)
+    if args.demo and not any(ids):
+        from enkash_desktop.sandbox import DEMO_ADMIN_CARDHOLDER, DEMO_CARDHOLDERS
+
+        cardholder = DEMO_ADMIN_CARDHOLDER if args.admin else DEMO_CARDHOLDERS[0]
+    else:
+        missing = [flag for flag, value in zip(
+            ("--card-account-id", "--company-id", "--enkash-card-id"), ids, strict=True)
+            if value is None]
+        if missing:
+            return _bad_input(f"Please give {', '.join(missing)}.", args.json)
+        cardholder = Cardholder(*ids, admin=args.admin)
+    try:
+        cardholder = validate_cardholder(cardholder)
+        with _target(args) as (profile, secrets, failures), \
+                _client(profile, secrets, failures) as client:
+            if args.confirm_lockout_risk and client.can_login():
+                client.fetch_token(confirmed=True)
+            result = client.send_sso(cardholder)
+    except EnkashError as exc:
+        return _print_error(exc, args.json)
+    if args.json:
+        print(json.dumps(result.as_json()))
+    elif result.ok:
+        print(f"SSO token minted in {result.elapsed_ms:.0f} ms "
+              f"(HTTP {result.http_status}, response code {result.response_code}).")
+        if result.sso_url:
+            print(f"Portal link: {result.sso_url}")
+        else:
+            print(f"SSO token: {result.sso_token}")
+            print("No portal link: the profile has no SSO partner name.", file=sys.stderr)
+    else:
+        assert result.error is not None
+        return _print_error(result.error, False)
+    return 0 if result.ok else (result.error.kind.exit_code if result.error else 5)
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    from enkash_desktop.core import EnkashError
+
+    try:
+        with _target(args) as (profile, secrets, failures), \
+                _client(profile, secrets, failures) as client:
+            token = client.fetch_token(confirmed=args.confirm_lockout_risk)
+    except EnkashError as exc:
+        if exc.kind.value == "lockout_risk":
+            exc = replace(exc, message=exc.message +
+                          " Run again with --confirm-lockout-risk to try anyway.")
+        return _print_error(exc, args.json)
+    seconds = round(token.seconds_left())
+    if args.json:
+        print(json.dumps({"ok": True, "access_token": token.value,
+                          "token_type": token.token_type, "expires_in_s": seconds,
+                          "error": None}))
+    else:
+        print(token.value)
+        print(f"The token is valid for {seconds} seconds.", file=sys.stderr)
+    return 0
+
+
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    from enkash_desktop.sandbox import serve_forever
+
+    serve_forever(args.host, args.port, args.token_lifetime)
+    return 0
+
+
+def _cmd_profiles(args: argparse.Namespace) -> int:
+    from enkash_desktop.store import AppPaths, SettingsStore
+
+    loaded = SettingsStore(AppPaths.default().settings_file).load()
+    if loaded.notice:
+        print(loaded.notice, file=sys.stderr)
+    settings = loaded.settings
+    if args.json:
+        print(json.dumps({"current_profile": settings.current_profile,
+                          "profiles": [p.to_dict() for p in settings.profiles]}))
+        return 0
+    if not settings.profiles:
+        print("No profiles are saved yet. Try `enkash-sso send --demo`, or add one in "
+              "Enkash Desktop.")
+    for p in settings.profiles:
+        mark = "*" if p.name == settings.current_profile else " "
+        print(f"{mark} {p.name}  [{p.environment.value}]  {p.base_url}  partner {p.partner_id}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    commands = {"send": _cmd_send, "token": _cmd_token, "sandbox": _cmd_sandbox,
+                "profiles": _cmd_profiles}
+    try:
+        return commands[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
