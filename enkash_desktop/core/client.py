@@ -7,7 +7,13 @@ allows it without confirmation.
 
 Thread safety: one client may serve several worker threads at once (batch sends);
 :meth:`EnkashClient.cancel` may be called from any thread and aborts calls in flight by
-shutting their sockets down.
+shutting their sockets down. Logins are serialised: threads that find the same stale token
+(a batch whose token expired) share one login, and after a failed login the threads that
+were waiting get the same error instead of trying again.
+
+When the profile asks for payload encryption (:mod:`.crypto`), the SSO request body is sent
+encrypted (Copy as cURL shows that body, since it is what is sent) and an encrypted reply is
+decrypted before it is read. The token call is never encrypted.
 """
 
 from __future__ import annotations
@@ -15,17 +21,16 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import socket
-import ssl
 import threading
 import time
 import weakref
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from enkash_desktop import __version__
 
 from . import lockout
+from .crypto import decrypt_reply, derive_key, encrypt_payload
 from .curl import to_curl
 from .errors import EnkashError, ErrorKind
 from .models import (
@@ -33,6 +38,7 @@ from .models import (
     TOKEN_PATH,
     BearerToken,
     Cardholder,
+    PayloadEncryption,
     PreparedCall,
     Profile,
     Secrets,
@@ -44,7 +50,13 @@ from .replies import MAX_REPLY_BYTES, parse_sso_reply, parse_token_reply
 from .validation import check_header_value, validate_cardholder, validate_profile
 
 if TYPE_CHECKING:
+    import socket
+    import ssl
+
     import httpx
+
+# ssl, socket and http.cookiejar are imported where they are used: the window imports the
+# core before its first paint, and these cost tens of milliseconds there.
 
 USER_AGENT = f"enkash-desktop/{__version__}"
 MAX_STORED_REPLY = 64_000
@@ -71,7 +83,10 @@ class EnkashClient:
         self._transport = transport
         self._http: httpx.Client | None = None
         self._lock = threading.Lock()
-        self._login_lock = threading.Lock()
+        # Re-entrant: _login_once holds it while calling fetch_token.
+        self._login_lock = threading.RLock()
+        self._login_count = 0  # login attempts so far (changed under _login_lock)
+        self._login_error: EnkashError | None = None  # how the last attempt failed
         self._token: BearerToken | None = None
         self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self._generation = 0
@@ -115,6 +130,8 @@ class EnkashClient:
 
     def cancel(self) -> None:
         """Abort every call of this client that is in flight (thread-safe)."""
+        import socket
+
         with self._lock:
             self._generation += 1
             sockets = list(self._sockets)
@@ -131,6 +148,8 @@ class EnkashClient:
             return self._http
 
     def _make_http(self) -> httpx.Client:
+        from http.cookiejar import CookieJar, DefaultCookiePolicy
+
         import httpx
 
         timeout_s = self.profile.timeout_s
@@ -146,6 +165,8 @@ class EnkashClient:
                             cookies=no_jar, follow_redirects=False, trust_env=True)
 
     def _ssl_context(self) -> ssl.SSLContext:
+        import ssl
+
         urls = (self.profile.base_url, self.profile.effective_auth_base_url)
         if any(u.lower().startswith("https:") for u in urls):
             import truststore  # the OS trust store, so corporate CAs work
@@ -173,6 +194,8 @@ class EnkashClient:
         return transport
 
     def _track(self, sock: socket.socket, generation: int) -> None:
+        import socket
+
         with self._lock:
             self._sockets.add(sock)
             stale = generation != self._generation
@@ -182,6 +205,8 @@ class EnkashClient:
     def _post(self, url: str, headers: dict[str, str], content: bytes,
               generation: int, *, want_cookies: bool = False) -> tuple[int, bytes, str]:
         """POST and read at most MAX_REPLY_BYTES; translate foreign errors (one boundary)."""
+        import ssl
+
         import httpx
 
         try:
@@ -231,37 +256,65 @@ class EnkashClient:
         ``confirmed``. Never retries. A failure that reached the server counts.
         """
         with self._login_lock:
-            profile = validate_profile(self.profile, for_login=True)
-            if not self.secrets.password:
-                raise EnkashError(ErrorKind.BAD_INPUT, "Password is required to get a token.",
-                                  field="password")
-            if not self.secrets.client_secret:
-                raise EnkashError(ErrorKind.BAD_INPUT,
-                                  "Client secret is required to get a token.",
-                                  field="client_secret")
-            for kind in ("password", "client_secret"):
-                check_header_value(kind, getattr(self.secrets, kind))
-            lockout.check_attempt(self.login_failures(), confirmed=confirmed)
-            call = self.prepare_login()
-            generation = self._generation
             try:
-                status, body, cookie = self._post(call.url, dict(call.headers), call.body,
-                                                  generation, want_cookies=True)
-            except _Cancelled:
-                self._failures.record(profile.name, True)  # it may have reached the server
-                raise EnkashError(ErrorKind.CANCELLED) from None
+                token = self._attempt_login(confirmed)
             except EnkashError as exc:
-                if exc.kind is not ErrorKind.NETWORK or "broke" in exc.message:
-                    self._failures.record(profile.name, True)
+                self._login_error = exc
                 raise
-            try:
-                token = parse_token_reply(status, body, cookie)
-            except EnkashError:
+            else:
+                self._login_error = None
+                return token
+            finally:
+                self._login_count += 1
+
+    def _login_once(self, seen: int, refused: str) -> BearerToken:
+        """Log in, unless another thread has tried since this call looked (``seen``).
+
+        Its fresh token is reused (unless it is the one just ``refused``); its failure is
+        raised again, so a batch never repeats a failed login on its own.
+        """
+        with self._login_lock:
+            if self._login_count != seen:
+                if self._login_error is not None:
+                    raise replace(self._login_error)
+                current = self._token
+                if current is not None and not current.expired() and current.header != refused:
+                    return current
+            return self.fetch_token()
+
+    def _attempt_login(self, confirmed: bool) -> BearerToken:
+        """One login attempt; the caller holds ``_login_lock``."""
+        profile = validate_profile(self.profile, for_login=True)
+        if not self.secrets.password:
+            raise EnkashError(ErrorKind.BAD_INPUT, "Password is required to get a token.",
+                              field="password")
+        if not self.secrets.client_secret:
+            raise EnkashError(ErrorKind.BAD_INPUT,
+                              "Client secret is required to get a token.",
+                              field="client_secret")
+        for kind in ("password", "client_secret"):
+            check_header_value(kind, getattr(self.secrets, kind))
+        lockout.check_attempt(self.login_failures(), confirmed=confirmed)
+        call = self.prepare_login()
+        generation = self._generation
+        try:
+            status, body, cookie = self._post(call.url, dict(call.headers), call.body,
+                                              generation, want_cookies=True)
+        except _Cancelled:
+            self._failures.record(profile.name, True)  # it may have reached the server
+            raise EnkashError(ErrorKind.CANCELLED) from None
+        except EnkashError as exc:
+            if exc.kind is not ErrorKind.NETWORK or "broke" in exc.message:
                 self._failures.record(profile.name, True)
-                raise
-            self._failures.record(profile.name, False)
-            self._token = token
-            return token
+            raise
+        try:
+            token = parse_token_reply(status, body, cookie)
+        except EnkashError:
+            self._failures.record(profile.name, True)
+            raise
+        self._failures.record(profile.name, False)
+        self._token = token
+        return token
 
     def prepare_login(self) -> PreparedCall:
         """The /oauth/token call with this profile's credentials (form-encoded)."""
@@ -288,21 +341,24 @@ class EnkashClient:
 
     # ----------------------------------------------------------------- SSO
 
-    def _authorization(self) -> tuple[str, str]:
-        """The Authorization and Cookie values for the SSO call, logging in if needed."""
+    def _authorization(self, seen: int, refused: str = "") -> tuple[str, str]:
+        """The Authorization and Cookie values for the SSO call, logging in if needed.
+
+        ``seen`` is the login count when the call began; ``refused`` an Authorization value
+        a 401 has just refused (never sent again).
+        """
         token = self._token
-        usable = token is not None and not token.expired()
-        if token is not None and not usable and self.can_login():
-            token, usable = self.fetch_token(), True  # fresh: used even if very short-lived
-        if token is not None and usable:
-            auth = token.header
-            cookie = self.secrets.cookie or token.cookie
-        elif self.secrets.authorization.strip():
-            typed = self.secrets.authorization.strip()
-            auth = typed if " " in typed else f"Bearer {typed}"
-            cookie = self.secrets.cookie
-        elif self.can_login():
-            token = self.fetch_token()
+        if token is not None and (token.expired() or token.header == refused):
+            # A fresh token is used even if very short-lived.
+            token = self._login_once(seen, refused) if self.can_login() else None
+        typed = self.secrets.authorization.strip()
+        typed = typed if " " in typed or not typed else f"Bearer {typed}"
+        if token is None and typed and typed != refused:
+            auth, cookie = typed, self.secrets.cookie
+        elif token is None and self.can_login():
+            token = self._login_once(seen, refused)
+            auth, cookie = token.header, self.secrets.cookie or token.cookie
+        elif token is not None:
             auth, cookie = token.header, self.secrets.cookie or token.cookie
         else:
             raise EnkashError(
@@ -328,7 +384,27 @@ class EnkashClient:
             headers.append(("Cookie", cookie))
         headers += [("Accept", "application/json"), ("User-Agent", USER_AGENT)]
         body = json.dumps(cardholder.body(), separators=(", ", ": ")).encode("utf-8")
+        key = self._payload_key()
+        if key is not None:
+            body = encrypt_payload(body, key)
         return PreparedCall("POST", profile.base_url + SSO_PATH, tuple(headers), body)
+
+    def _payload_key(self) -> bytes | None:
+        """The AES key of the SSO call's payload, or None when encryption is off."""
+        if self.profile.encryption is PayloadEncryption.OFF:
+            return None
+        return derive_key(self.secrets.client_secret, self.profile.encryption)
+
+    def _exchange(self, cardholder: Cardholder, seen: int, generation: int,
+                  refused: str = "") -> tuple[PreparedCall, int, bytes]:
+        """Prepare, send and (when encrypted) decrypt one SSO call."""
+        auth, cookie = self._authorization(seen, refused)
+        call = self.prepare_sso(cardholder, auth, cookie)
+        status, body, _ = self._post(call.url, dict(call.headers), call.body, generation)
+        key = self._payload_key()
+        if key is not None:
+            body = decrypt_reply(body, key)
+        return call, status, body
 
     def preview_sso(self, cardholder: Cardholder) -> PreparedCall:
         """The SSO call as it would be sent now, without logging in (for Copy as cURL)."""
@@ -347,23 +423,20 @@ class EnkashClient:
         started = time.time()
         t0 = time.perf_counter()
         generation = self._generation
+        seen = self._login_count
         status: int | None = None
         body = b""
         call: PreparedCall | None = None
         known_secrets = self.secrets.values()
         try:
-            auth, cookie = self._authorization()
-            call = self.prepare_sso(cardholder, auth, cookie)
-            status, body, _ = self._post(call.url, dict(call.headers), call.body, generation)
+            call, status, body = self._exchange(cardholder, seen, generation)
             reply = parse_sso_reply(status, body, self.profile.token_path)
             if (reply.error is not None and reply.error.kind is ErrorKind.TOKEN_EXPIRED
                     and self.can_login() and not self.login_needs_confirmation()):
-                # One fresh login after a 401, whatever the clock said; never more.
-                self._token = None
-                auth, cookie = self._authorization()
-                call = self.prepare_sso(cardholder, auth, cookie)
-                status, body, _ = self._post(call.url, dict(call.headers), call.body,
-                                             generation)
+                # One fresh login after a 401, whatever the clock said; never more. Threads
+                # refused at the same time share it (see _login_once).
+                refused = dict(call.headers).get("Authorization", "")
+                call, status, body = self._exchange(cardholder, seen, generation, refused)
                 reply = parse_sso_reply(status, body, self.profile.token_path)
             error = reply.error
             token = reply.token or ""
@@ -434,7 +507,7 @@ class _TrackingBackend:
                                          local_address=local_address,
                                          socket_options=socket_options)
         sock = stream.get_extra_info("socket")
-        if owner is not None and isinstance(sock, socket.socket):
+        if owner is not None and sock is not None:
             owner._track(sock, generation)
         return stream
 

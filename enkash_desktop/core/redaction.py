@@ -16,6 +16,8 @@ MASK = "••••••"
 _PATTERNS = [
     # Authorization: Bearer xyz / Basic xyz (header lines, curl -H, log lines)
     re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}"),
+    # the SSO token inside a portal link: https://{portal}/sso/{token}/employee_rewards/...
+    re.compile(r"(/sso/)[^/\s'\"]+(?=/(?:employee_rewards|reward_account)\b)"),
     # cookie values: JSESSIONID=..., SESSION=...
     re.compile(r"(?i)\b(jsessionid|session[a-z_]*|sid)=[^;\s'\"&,]+"),
     # "access_token": "...", password=..., etc. in JSON or form bodies
@@ -43,8 +45,9 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
         text = text.replace(secret, MASK)
     text = _PATTERNS[0].sub(lambda m: f"{m.group(1)} {MASK}", text)
-    text = _PATTERNS[1].sub(lambda m: f"{m.group(1)}={MASK}", text)
-    return _PATTERNS[2].sub(_mask_field, text)
+    text = _PATTERNS[1].sub(lambda m: f"{m.group(1)}{MASK}", text)
+    text = _PATTERNS[2].sub(lambda m: f"{m.group(1)}={MASK}", text)
+    return _PATTERNS[3].sub(_mask_field, text)
 
 
 def _mask_field(match: re.Match[str]) -> str:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, TypeVar
 from enkash_desktop import APP_NAME
 from enkash_desktop.core.models import Secrets
 
+from .logs import remember_secrets
+
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
@@ -114,11 +116,13 @@ class SecretStore:
 
                 ok, values = self._guarded(read)
                 if ok and values is not None:
+                    remember_secrets(values.values())
                     return Secrets(**values)
             return Secrets(**{k: self._memory.get((profile_name, k), "") for k in Secrets.KINDS})
 
     def save(self, profile_name: str, secrets: Secrets) -> None:
         """Store each secret; an empty value deletes that entry."""
+        remember_secrets(secrets.values())
         with self._lock:
             values = {kind: str(getattr(secrets, kind)) for kind in Secrets.KINDS}
             if self._use_keyring():

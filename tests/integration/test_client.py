@@ -212,9 +212,9 @@ def test_lockout_guard_counts_and_asks_before_the_third_failure(sandbox: Sandbox
 def test_a_success_resets_the_failure_count(sandbox: Sandbox) -> None:
     failures = MemoryFailureCounter()
     wrong = Secrets(password="wrong", client_secret=DEMO.oauth_client_secret)
-    with EnkashClient(demo_profile(sandbox.base_url), wrong, failures=failures) as c:
-        with pytest.raises(EnkashError):
-            c.fetch_token()
+    with EnkashClient(demo_profile(sandbox.base_url), wrong, failures=failures) as c, \
+            pytest.raises(EnkashError):
+        c.fetch_token()
     with EnkashClient(demo_profile(sandbox.base_url), demo_secrets(), failures=failures) as c:
         c.fetch_token()
         assert c.login_failures() == 0

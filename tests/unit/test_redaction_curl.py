@@ -36,6 +36,8 @@ SECRETS = ["s3cr3t-pass", "client-secret-xyz"]
         "username=9000&password=hunter2&grant_type=password",
         "client_secret='abc def'",
         "login failed for s3cr3t-pass",
+        "opened https://home.enkash.com/sso/Zm9vYmFy/employee_rewards/hrms",
+        "http://127.0.0.1:9/sso/Zm9vYmFy/reward_account/hrms",
     ],
 )
 def test_secret_values_are_masked(text: str) -> None:

@@ -12,7 +12,6 @@ from enkash_desktop.core import EnkashError, ErrorKind
 from enkash_desktop.core.models import DEFAULT_TOKEN_LIFETIME_S
 from enkash_desktop.core.replies import find_sso_token, parse_sso_reply, parse_token_reply
 
-
 NOW = 1_790_000_000.0
 
 
@@ -75,7 +74,7 @@ def test_other_failure_envelopes(reply: dict[str, object]) -> None:
 @pytest.mark.parametrize(
     ("status", "payload", "kind"),
     [
-        (401, body({"response_code": 1, "response_message": "Unauthorized"}), ErrorKind.TOKEN_EXPIRED),
+        (401, body({"response_code": 1, "response_message": "No"}), ErrorKind.TOKEN_EXPIRED),
         (401, b"", ErrorKind.TOKEN_EXPIRED),
         (400, body({"response_code": 1, "response_message": "Missing"}), ErrorKind.REJECTED),
         (422, body({"response_message": "Bad"}), ErrorKind.REJECTED),

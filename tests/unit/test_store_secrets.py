@@ -6,14 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jaraco.classes import properties
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import KeyringLocked, PasswordDeleteError
 
 from enkash_desktop.core.models import Secrets
 from enkash_desktop.store import NO_KEYRING_NOTICE, SecretStore
 from enkash_desktop.store.secrets import KEYRING_FAILED_NOTICE, SERVICE
+from tests.doubles import MemoryKeyring
 
 SECRETS = Secrets(
     authorization="Bearer-tok-9f8e7d",
@@ -21,36 +19,6 @@ SECRETS = Secrets(
     password="hunter2-pa55",
     client_secret="cl1ent-s3cret-xyz",
 )
-
-
-class MemoryKeyring(KeyringBackend):
-    """A working keyring that lives in a dict."""
-
-    @properties.classproperty
-    def priority(cls) -> float:
-        # Not viable: keyring registers every subclass, and must never pick (or chain) a
-        # test double instead of the real keyring in tests/integration/test_keyring.py.
-        raise RuntimeError("a test double")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-        self.broken = False
-
-    def get_password(self, service: str, username: str) -> str | None:
-        if self.broken:
-            raise KeyringLocked("locked")
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        if self.broken:
-            raise KeyringLocked("locked")
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.entries:
-            raise PasswordDeleteError("not found")
-        del self.entries[(service, username)]
 
 
 class HangingKeyring(MemoryKeyring):

@@ -1,0 +1,187 @@
+"""Start-up, memory and responsiveness of the window (a benchmark, not a test).
+
+    python benchmarks/gui_startup.py [--runs 15] [--sends 20]
+
+1. Start-up: wall time from spawning ``python -m enkash_desktop --demo --quit-after-show``
+   until it exits (it quits on the first event-loop turn after the window is shown, so this
+   is "start-up to first shown window" plus the same short teardown for both), and its peak
+   RSS (``wait4``), against a bare PySide6 ``QMainWindow`` script started the same way.
+   Offscreen platform, runs alternate, medians and ratios are printed. The children get a
+   private ``PYTHONPYCACHEPREFIX`` (an installed program has its .pyc files; this session's
+   ``PYTHONDONTWRITEBYTECODE`` would otherwise make both recompile every run) and one
+   warm-up run each.
+2. Responsiveness: the longest gap between ticks of a 1 ms timer on the GUI thread while
+   the window makes ``--sends`` sends in a row against the sandbox with a 0.2 s delay fault.
+
+Targets: start-up and memory within 1.3× of bare, no event-loop stall over 16 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+BARE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setWindowTitle("bare")
+window.resize(1180, 780)
+window.show()
+QTimer.singleShot(0, window.close)
+QTimer.singleShot(0, app.quit)
+sys.exit(app.exec())
+"""
+
+
+def _child_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["ENKASH_DESKTOP_HOME"] = str(tmp / "home")
+    env["ENKASH_DESKTOP_DEFAULTS"] = str(tmp / "no-defaults.json")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} failed ({proc.returncode}): {err}")
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def startup(runs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="enkash-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = _child_env(tmp)
+        bare_script = tmp / "bare.py"
+        bare_script.write_text(BARE, "utf-8")
+        qt_script = tmp / "bare_qt.py"
+        # The same bare window after touching the Qt namespace (enum creation, ≈50 ms in
+        # PySide6 6.12), which any real form does: shown for information, not a target.
+        qt_script.write_text(BARE.replace("import sys", "import sys\nfrom PySide6.QtCore "
+                                          "import Qt\nQt.AlignmentFlag.AlignLeft", 1), "utf-8")
+        commands = {
+            "bare": [sys.executable, str(bare_script)],
+            "bare+Qt": [sys.executable, str(qt_script)],
+            "app": [sys.executable, "-m", "enkash_desktop", "--demo", "--quit-after-show"],
+        }
+        for cmd in commands.values():  # warm-up: .pyc files, font cache
+            _run(cmd, env)
+        times: dict[str, list[float]] = {k: [] for k in commands}
+        rss: dict[str, list[float]] = {k: [] for k in commands}
+        for _ in range(runs):
+            for name, cmd in commands.items():
+                seconds, mib = _run(cmd, env)
+                times[name].append(seconds)
+                rss[name].append(mib)
+    t_bare, t_app = statistics.median(times["bare"]), statistics.median(times["app"])
+    m_bare, m_app = statistics.median(rss["bare"]), statistics.median(rss["app"])
+    print(f"start-up to shown window and exit, median of {runs} runs (offscreen):")
+    print(f"  bare QMainWindow        {t_bare * 1000:7.1f} ms   peak RSS {m_bare:6.1f} MiB")
+    t_qt, m_qt = statistics.median(times["bare+Qt"]), statistics.median(rss["bare+Qt"])
+    print(f"  bare + Qt namespace     {t_qt * 1000:7.1f} ms   peak RSS {m_qt:6.1f} MiB"
+          "   (information)")
+    print(f"  enkash-desktop --demo   {t_app * 1000:7.1f} ms   peak RSS {m_app:6.1f} MiB")
+    print(f"  ratio                   {t_app / t_bare:7.2f}x      memory   {m_app / m_bare:5.2f}x"
+          "   (targets: 1.30x, 1.30x)")
+
+
+def responsiveness(sends: int) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from enkash_desktop.core.lockout import MemoryFailureCounter
+    from enkash_desktop.gui.main_window import MainWindow
+    from enkash_desktop.sandbox import Sandbox
+    from enkash_desktop.store.settings import SettingsStore
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory(prefix="enkash-bench-") as tmp, Sandbox() as sandbox:
+        window = MainWindow(settings_store=SettingsStore(Path(tmp) / "settings.json"),
+                            secret_store=None, failures=MemoryFailureCounter(),
+                            sandbox=sandbox, demo=True)
+        window.show()
+        sandbox.set_fault("delay", delay_s=0.2)
+        gaps: list[float] = []
+        state = {"last": 0.0, "sent": 0, "measuring": False}
+
+        def tick() -> None:
+            now = time.perf_counter()
+            if state["measuring"] and state["last"]:
+                gaps.append(now - state["last"])
+            state["last"] = now
+
+        def drive() -> None:
+            if window.busy:
+                return
+            if state["sent"] >= sends:
+                app.quit()
+                return
+            if state["sent"] and "Success" not in window.result.outcome.text():
+                raise RuntimeError(window.result.outcome.text())
+            state["sent"] += 1
+            window.send()
+
+        def begin() -> None:
+            state["measuring"] = True
+            driver.start()
+
+        ticker = QTimer()
+        ticker.setTimerType(Qt.TimerType.PreciseTimer)
+        ticker.setInterval(1)
+        ticker.timeout.connect(tick)
+        driver = QTimer()
+        driver.setInterval(5)
+        driver.timeout.connect(drive)
+        ticker.start()
+        QTimer.singleShot(1500, begin)  # after start-up and the background warm-up
+        started = time.perf_counter()
+        app.exec()
+        total = time.perf_counter() - started - 1.5
+        window.close()
+        window.deleteLater()  # gone before the interpreter's final garbage collection
+        app.processEvents()
+    gaps.sort()
+    p99 = gaps[int(len(gaps) * 0.99)] if gaps else 0.0
+    print(f"event loop during {sends} sends with a 0.2 s server delay ({total:.1f} s, "
+          f"{len(gaps)} ticks):")
+    print(f"  longest stall {gaps[-1] * 1000:6.1f} ms   99th percentile {p99 * 1000:5.1f} ms"
+          "   (target: under 16 ms)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--sends", type=int, default=20)
+    args = parser.parse_args()
+    startup(args.runs)
+    responsiveness(args.sends)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Start-up of the Enkash Desktop window (`enkash-desktop`, `python -m enkash_desktop`).
+
+Start-up is kept fast: before the first paint only Qt (QtCore, QtGui, QtWidgets) and the
+window module are imported. The store, the keyring and the sandbox are imported after the
+window is shown (a zero-timeout timer), and httpx only when the first call is made (or by
+a background warm-up a moment after start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from enkash_desktop import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from enkash_desktop.gui.main_window import MainWindow
+
+log = logging.getLogger("enkash_desktop")
+
+NO_DISPLAY_MESSAGE = (
+    "No display found: set DISPLAY or run with QT_QPA_PLATFORM=offscreen"
+)
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description="Mint an EnKash rewards SSO token for a cardholder and open the portal.",
+    )
+    parser.add_argument("--demo", action="store_true",
+                        help="start the built-in EnKash simulator and a ready demo profile")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation without a window, print a report, "
+                             "and exit 0 when all is well")
+    # For benchmarks and smoke tests: quit on the first event-loop turn after the window shows.
+    parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(list(argv) if argv is not None else None)
+
+
+def _has_display() -> bool:
+    """False when Qt would abort: Linux/BSD without DISPLAY, WAYLAND_DISPLAY or a platform."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith(("win", "darwin")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the window; returns the process exit code."""
+    args = _parse(argv)
+    if args.self_test:
+        from enkash_desktop.selftest import main as self_test
+
+        return self_test([])
+    if not _has_display():
+        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        return 1
+
+    from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+
+    app, window = create_window()
+    state: dict[str, object] = {}
+    window.show()
+    QTimer.singleShot(0, lambda: start_services(window, demo=args.demo, state=state))
+    if args.quit_after_show:
+        QTimer.singleShot(0, window.close)
+        QTimer.singleShot(0, app.quit)
+    try:
+        return int(app.exec())
+    finally:
+        stop_services(state)
+        # Delete the window while Qt is fully alive, not in the interpreter's final GC.
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def create_window() -> tuple[QApplication, MainWindow]:
+    """The application object and the (not yet shown, not yet attached) main window."""
+    from PySide6.QtWidgets import QApplication
+
+    from enkash_desktop.gui.icons import app_icon
+    from enkash_desktop.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("Enkash Desktop")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("EnKash")
+    app.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    return app, MainWindow()
+
+
+def start_services(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None:
+    """Attach storage (and the sandbox) to a shown window; errors are shown, not raised."""
+    try:
+        _attach(window, demo=demo, state=state)
+    except Exception:  # a start-up bug must not leave a dead window behind
+        log.exception("start-up failed")
+        from enkash_desktop.gui import dialogs
+
+        dialogs.inform(window, window.tr("Enkash Desktop could not start"),
+                       window.tr("Enkash Desktop could not load its settings."),
+                       informative=window.tr("The details were written to the log."),
+                       warning=True)
+
+
+def stop_services(state: dict[str, object]) -> None:
+    """Stop the sandbox, if start-up started one."""
+    sandbox = state.pop("sandbox", None)
+    if sandbox is not None:
+        sandbox.stop()  # type: ignore[attr-defined]
+
+
+def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None:
+    """Create the store (and the sandbox when wanted) and hand them to the window."""
+    from pathlib import Path
+
+    from enkash_desktop.store.login_state import FileFailureCounter
+    from enkash_desktop.store.logs import log_uncaught, setup_logging
+    from enkash_desktop.store.paths import AppPaths
+    from enkash_desktop.store.secrets import SecretStore
+    from enkash_desktop.store.settings import SettingsStore, default_defaults_paths
+
+    paths = AppPaths.default().ensure()
+    setup_logging(paths.log_file)
+    sys.excepthook = log_uncaught  # from here on, crashes are logged and printed redacted
+    log.info("Enkash Desktop %s started", __version__)
+    # An installed program: IT may put defaults.json beside the executable.
+    program_dir = Path(sys.executable).parent if getattr(sys, "frozen", False) else None
+    settings_store = SettingsStore(paths.settings_file,
+                                   defaults_paths=default_defaults_paths(program_dir))
+    loaded = settings_store.load()
+    sandbox = None
+    if demo or not loaded.settings.profiles:
+        from enkash_desktop.sandbox import Sandbox
+
+        sandbox = Sandbox().start()
+        state["sandbox"] = sandbox
+    window.attach(
+        settings_store=settings_store,
+        secret_store=SecretStore(),
+        failures=FileFailureCounter(paths.login_state_file),
+        sandbox=sandbox,
+        demo=demo,
+        loaded=loaded,
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

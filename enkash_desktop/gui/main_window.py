@@ -1,0 +1,1008 @@
+"""The main window: partner panel, cardholder form, Send, and the result.
+
+Data flows one way: the panels collect a :class:`Profile`, :class:`Secrets` and a
+:class:`Cardholder`; the core validates them as the user types; Send hands them to an
+:class:`EnkashClient` on a worker thread; the :class:`SsoResult` comes back as a signal and
+the result view shows it. The window builds no HTTP request and holds no validation rule.
+
+Storage (settings, keyring) and the sandbox are injected, keyword-only, so tests build the
+window against a temporary folder; ``attach`` may also be called after the window is shown,
+which is how :mod:`enkash_desktop.app` keeps start-up fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from enkash_desktop import __version__
+from enkash_desktop.core.errors import EnkashError, ErrorKind
+from enkash_desktop.core.lockout import FailureCounter, MemoryFailureCounter
+from enkash_desktop.core.models import Cardholder, Environment, Profile, Secrets, SsoResult
+from enkash_desktop.core.validation import (
+    cardholder_problems,
+    id_warning,
+    profile_problems,
+    secret_problems,
+    validate_profile,
+)
+
+from . import dialogs
+from .forms import CardholderForm, PartnerPanel
+from .result_view import ReplyView, ResultView, tr_core
+from .widgets import PRODUCTION_COLOR, Banner
+from .worker import Task
+
+if TYPE_CHECKING:
+    from enkash_desktop.core.client import EnkashClient
+    from enkash_desktop.sandbox import Sandbox
+    from enkash_desktop.store.secrets import SecretStore
+    from enkash_desktop.store.settings import LoadedSettings, SettingsStore
+
+log = logging.getLogger(__name__)
+
+# Keys of Settings.preferences (QSettings is not used: everything lives in one JSON file).
+PREF_GEOMETRY = "window_geometry"
+PREF_WINDOW_STATE = "window_state"
+PREF_MAIN_SPLITTER = "main_splitter"
+PREF_RESULT_SPLITTER = "result_splitter"
+
+CLOSE_WAIT_MS = 1500
+COUNTDOWN_INTERVAL_MS = 500
+WARNING_SECONDS = 30
+
+
+def _b64(data: QByteArray) -> str:
+    return bytes(data.toBase64().data()).decode("ascii")
+
+
+def _from_b64(text: Any) -> QByteArray | None:
+    if not isinstance(text, str) or not text:
+        return None
+    return QByteArray.fromBase64(text.encode("ascii"))
+
+
+class MainWindow(QMainWindow):
+    """The one window of Enkash Desktop."""
+
+    def __init__(
+        self,
+        *,
+        settings_store: SettingsStore | None = None,
+        secret_store: SecretStore | None = None,
+        failures: FailureCounter | None = None,
+        sandbox: Sandbox | None = None,
+        demo: bool = False,
+        loaded: LoadedSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self._settings_store: SettingsStore | None = None
+        self._secret_store: SecretStore | None = None
+        self._failures: FailureCounter = failures or MemoryFailureCounter()
+        self._demo_failures = MemoryFailureCounter()
+        self._sandbox: Sandbox | None = None
+        self._ready = False
+        self._closing = False
+        self._read_only_settings = False
+        self._preferences: dict[str, Any] = {}
+        self._profiles: dict[str, Profile] = {}
+        self._saved_secrets: dict[str, Secrets] = {}
+        self._session_secrets: dict[str, Secrets] = {}  # the demo's, never stored
+        self._demo_profile: Profile | None = None
+        self._demo_cardholder: Cardholder | None = None
+        self._current: str | None = None
+        self._production_confirmed: set[str] = set()
+        self._client: EnkashClient | None = None
+        self._client_key: tuple[Profile, Secrets] | None = None
+        self._call: Task | None = None
+        self._call_client: EnkashClient | None = None
+        self._tasks: set[Task] = set()
+        self._save_lock = threading.Lock()
+        self._send_blocker = ""
+        self._keyring_notice = ""
+        self._keyring_state: tuple[bool, str] | None = None
+
+        from PySide6.QtCore import QThreadPool
+
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(4)
+        self._pool.setExpiryTimeout(5000)
+
+        self._build()
+        self._build_actions()
+        self._set_tab_order()
+        self._elapsed = QElapsedTimer()
+        self._elapsed_timer = QTimer(self)
+        self._elapsed_timer.setInterval(100)
+        self._elapsed_timer.timeout.connect(self._show_elapsed)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(COUNTDOWN_INTERVAL_MS)
+        self._countdown.timeout.connect(self._update_countdown)
+        self._countdown.start()
+        self.partner.changed.connect(self._revalidate)
+        self.cardholder.changed.connect(self._revalidate)
+        self._revalidate()
+        self.resize(1180, 780)
+        if settings_store is not None:
+            self.attach(settings_store=settings_store, secret_store=secret_store,
+                        failures=failures, sandbox=sandbox, demo=demo, loaded=loaded)
+
+    # =============================================================== building
+
+    def _build(self) -> None:
+        self.setWindowTitle(self.tr("Enkash Desktop[*]"))
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(10, 8, 10, 6)
+        outer.setSpacing(8)
+
+        self.production_banner = Banner(PRODUCTION_COLOR)
+        self.production_banner.setText(self.tr(
+            "PRODUCTION: every Send mints a real token for a real cardholder."))
+        self.production_banner.setAccessibleName(self.tr("Production warning"))
+        outer.addWidget(self.production_banner)
+
+        self.notice_bar = QFrame()
+        self.notice_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice_bar.setAutoFillBackground(True)
+        self.notice_bar.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        notice_row = QHBoxLayout(self.notice_bar)
+        notice_row.setContentsMargins(8, 4, 4, 4)
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_label.setAccessibleName(self.tr("Notice"))
+        dismiss = QToolButton()
+        dismiss.setText(self.tr("Dismiss"))
+        dismiss.setAccessibleName(self.tr("Dismiss the notice"))
+        dismiss.clicked.connect(self.notice_bar.hide)
+        notice_row.addWidget(self.notice_label, 1)
+        notice_row.addWidget(dismiss)
+        self.notice_bar.hide()
+        outer.addWidget(self.notice_bar)
+
+        self.partner = PartnerPanel()
+        scroll = QScrollArea()
+        scroll.setWidget(self.partner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Small screens (1280×720 at 150 %) get a narrower pane that scrolls sideways.
+        scroll.setMinimumWidth(260)
+        self._partner_width = (self.partner.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 4)
+        self.partner_scroll = scroll
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(10)
+        self.cardholder = CardholderForm()
+        right_layout.addWidget(self.cardholder)
+
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        self.send_button = QPushButton(self.tr("&Send"))
+        self.send_button.setAccessibleName(self.tr("Send"))
+        self.send_button.setDefault(False)
+        self.send_button.setMinimumWidth(120)
+        font = self.send_button.font()
+        font.setBold(True)
+        self.send_button.setFont(font)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel the call"))
+        self.cancel_button.setToolTip(self.tr("Cancel the call in progress (Esc)"))
+        self.cancel_button.setEnabled(False)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.setMaximumHeight(10)
+        self.busy_bar.setAccessibleName(self.tr("Busy"))
+        self.busy_bar.hide()
+        self.elapsed_label = QLabel()
+        self.elapsed_label.setAccessibleName(self.tr("Elapsed time"))
+        actions.addWidget(self.send_button)
+        actions.addWidget(self.cancel_button)
+        actions.addSpacing(8)
+        actions.addWidget(self.busy_bar)
+        actions.addWidget(self.elapsed_label)
+        actions.addStretch(1)
+        right_layout.addLayout(actions)
+
+        self.result = ResultView()
+        right_layout.addWidget(self.result)
+        self.reply = ReplyView()
+
+        self.result_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.result_splitter.setChildrenCollapsible(False)
+        self.result_splitter.addWidget(right)
+        self.result_splitter.addWidget(self.reply)
+        self.result_splitter.setStretchFactor(0, 0)
+        self.result_splitter.setStretchFactor(1, 1)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setChildrenCollapsible(False)
+        self.main_splitter.addWidget(scroll)
+        self.main_splitter.addWidget(self.result_splitter)
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([self._partner_width + 16, 760])
+        outer.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
+
+        self.storage_label = QLabel()
+        self.storage_label.setAccessibleName(self.tr("Where secrets are kept"))
+        self.statusBar().addPermanentWidget(self.storage_label)
+        self.statusBar().showMessage(self.tr("Starting…"))
+
+        self.send_button.clicked.connect(self.send)
+        self.cancel_button.clicked.connect(self.cancel_call)
+        self.result.status.connect(self._status)
+        self.reply.copyCurlRequested.connect(self.copy_curl)
+        self.reply.copyCurlWithSecretsRequested.connect(self.copy_curl_with_secrets)
+        self.partner.getTokenRequested.connect(self.get_token)
+        self.partner.profileChosen.connect(self._choose_profile)
+        self.partner.newRequested.connect(self.new_profile)
+        self.partner.saveRequested.connect(self.save_profile)
+        self.partner.deleteRequested.connect(self.delete_profile)
+
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.send_action = QAction(self.tr("&Send"), self)
+        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.send_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.send_action.triggered.connect(self.send)
+        self.cancel_action = QAction(self.tr("&Cancel call"), self)
+        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.cancel_action.setEnabled(False)
+        self.cancel_action.triggered.connect(self.cancel_call)
+        self.token_action = QAction(self.tr("Get &token"), self)
+        self.token_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.token_action.triggered.connect(self.get_token)
+        self.save_action = QAction(self.tr("Save &profile"), self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save_profile)
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        for action in (self.send_action, self.cancel_action, self.token_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.copy_link_action = QAction(self.tr("Copy portal &link"), self)
+        self.copy_link_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.copy_link_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.copy_link_action.triggered.connect(self.result.copy_link)
+        self.copy_curl_action = QAction(self.tr("Copy as c&URL"), self)
+        self.copy_curl_action.triggered.connect(self.copy_curl)
+        self.copy_curl_secrets_action = QAction(self.tr("Copy as cURL with &secrets…"), self)
+        self.copy_curl_secrets_action.triggered.connect(self.copy_curl_with_secrets)
+        for action in (self.copy_link_action, self.copy_curl_action,
+                       self.copy_curl_secrets_action):
+            edit_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About Enkash Desktop"), self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+        for action in (self.send_action, self.cancel_action, self.copy_link_action):
+            self.addAction(action)
+
+    def _set_tab_order(self) -> None:
+        order: list[QWidget] = [
+            *self.partner.focus_order(),
+            *self.cardholder.focus_order(),
+            self.send_button,
+            self.cancel_button,
+            *self.result.focus_order(),
+            *self.reply.focus_order(),
+        ]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    # =============================================================== services
+
+    def attach(
+        self,
+        *,
+        settings_store: SettingsStore,
+        secret_store: SecretStore | None,
+        failures: FailureCounter | None = None,
+        sandbox: Sandbox | None = None,
+        demo: bool = False,
+        loaded: LoadedSettings | None = None,
+    ) -> None:
+        """Connect storage (and the demo sandbox) and show the current profile.
+
+        ``loaded`` is the settings already read by the caller, to avoid reading twice.
+        Reading the small settings file happens here, on the GUI thread; secrets are read
+        on a worker, because a keyring call can block for seconds.
+        """
+        self._settings_store = settings_store
+        self._secret_store = secret_store
+        if failures is not None:
+            self._failures = failures
+        self._sandbox = sandbox
+        if loaded is None:
+            loaded = settings_store.load()
+        settings = loaded.settings
+        self._read_only_settings = loaded.read_only
+        self._preferences = dict(settings.preferences)
+        self._profiles = {p.name: p for p in settings.profiles}
+        self._restore_layout()
+        if loaded.notice:
+            self.show_notice(loaded.notice)
+        if sandbox is not None and (demo or not self._profiles):
+            self._start_demo(sandbox)
+            current: str | None = self._demo_profile.name if self._demo_profile else None
+        else:
+            current = settings.current_profile or next(iter(self._profiles), None)
+        self._ready = True
+        self._refresh_profile_list(current)
+        if current is not None and (current in self._profiles or self._is_demo(current)):
+            self._select_profile(current)
+        else:
+            self.new_profile()
+        # The keyring is probed (and imported) only when a profile of the user's needs it,
+        # on a worker: the demo never touches it, and start-up stays fast.
+        self.statusBar().showMessage(self.tr("Ready."), 4000)
+        QTimer.singleShot(800, self._warm_up)
+
+    def _start_demo(self, sandbox: Sandbox) -> None:
+        from enkash_desktop.sandbox import DEMO_CARDHOLDERS, demo_profile, demo_secrets
+
+        profile = demo_profile(sandbox.base_url)
+        self._demo_profile = profile
+        self._profiles.pop(profile.name, None)  # a stale saved copy must not shadow it
+        self._session_secrets[profile.name] = demo_secrets()
+        self._demo_cardholder = DEMO_CARDHOLDERS[0]
+
+    def _is_demo(self, name: str | None) -> bool:
+        return self._demo_profile is not None and name == self._demo_profile.name
+
+    def _warm_up(self) -> None:
+        """Import the HTTP stack in the background, so the first Send is as quick as the rest."""
+        if not self._closing:
+            self._run_background(_import_http_stack, None, name="warm-up")
+
+    def _show_secret_storage(self, value: tuple[bool, str] | None) -> None:
+        """Say where secrets go; ``None`` means "as last found" (or not yet known)."""
+        persistent, notice = value if value is not None else (self._keyring_state or
+                                                               (True, ""))
+        if self._is_demo(self._current):
+            text = self.tr("Demo secrets: in memory only")
+        elif self._secret_store is None:
+            text = self.tr("Secrets: this session only")
+        elif self._keyring_state is None:
+            text = ""
+        elif persistent:
+            text = self.tr("Secrets: system keyring")
+        else:
+            text = self.tr("Secrets: this session only")
+        self.storage_label.setText(text)
+        if notice:
+            self._keyring_notice = tr_core(str(notice))
+        if self._keyring_notice and not self._is_demo(self._current):
+            # Only relevant once the user works with a profile of their own.
+            self.show_notice(self._keyring_notice)
+            self._keyring_notice = ""
+
+    def show_notice(self, text: str) -> None:
+        current = self.notice_label.text()
+        self.notice_label.setText(f"{current}\n{text}" if current and
+                                  not self.notice_bar.isHidden() else text)
+        self.notice_bar.show()
+
+    # =============================================================== profiles
+
+    def _refresh_profile_list(self, current: str | None) -> None:
+        names = list(self._profiles)
+        if self._demo_profile is not None:
+            names.insert(0, self._demo_profile.name)
+        self.partner.set_profiles(names, current or "")
+        if current is None:
+            self.partner.profile_combo.setCurrentIndex(-1)
+
+    def _choose_profile(self, name: str) -> None:
+        if name and name != self._current:
+            self._select_profile(name)
+
+    def _select_profile(self, name: str) -> None:
+        """Show profile ``name``; its secrets come from memory (demo) or the keyring."""
+        profile = self._demo_profile if self._is_demo(name) else self._profiles.get(name)
+        if profile is None:
+            return
+        self._current = name
+        known = self._session_secrets.get(name) or self._saved_secrets.get(name)
+        self.partner.load(profile, known or Secrets())
+        if self._is_demo(name) and self._demo_cardholder is not None:
+            self.cardholder.load(self._demo_cardholder)
+        elif known is None and self._secret_store is not None:
+            store = self._secret_store
+            self._run_background(lambda: (store.load(name), store.persistent, store.notice),
+                                 lambda value: self._secrets_loaded(name, value),
+                                 name="load-secrets")
+        self._refresh_profile_list(name)
+        self._show_secret_storage(None)
+        self._revalidate()
+
+    def _secrets_loaded(self, name: str, value: object) -> None:
+        assert isinstance(value, tuple)
+        secrets, persistent, notice = value
+        self._keyring_state = (bool(persistent), str(notice))
+        self._show_secret_storage(self._keyring_state)
+        if not isinstance(secrets, Secrets):
+            return
+        self._saved_secrets[name] = secrets
+        typed = self.partner.secrets()
+        if name == self._current and typed == Secrets():
+            self.partner.load_secrets(secrets)
+        self._revalidate()
+
+    def new_profile(self) -> None:
+        """Start an empty profile (saved only when the user clicks Save)."""
+        self._current = None
+        self.partner.load(Profile(name=self.tr("New profile"), environment=Environment.UAT),
+                          Secrets())
+        self._refresh_profile_list(None)
+        self._revalidate()
+        self.partner.name_edit.setFocus()
+        self.partner.name_edit.selectAll()
+
+    def save_profile(self) -> None:
+        """Save the profile as typed: settings on a worker, secrets to the keyring on one."""
+        if not self._ready or self._is_demo(self._current) or self._call is not None:
+            return
+        try:
+            profile = validate_profile(self.partner.profile())
+        except EnkashError as exc:
+            dialogs.inform(self, self.tr("Save profile"), tr_core(exc.message), warning=True)
+            return
+        secrets = self.partner.secrets()
+        old = self._current
+        name = profile.name
+        clash = name != old and (name in self._profiles or self._is_demo(name))
+        if clash and (self._is_demo(name) or not dialogs.ask(
+                self, self.tr("Replace profile"),
+                self.tr("A profile called “%s” already exists. Replace it?") % name,
+                accept_label=self.tr("Replace"))):
+            return
+        profiles = {}
+        for key, value in self._profiles.items():
+            if key == old:
+                profiles[name] = profile
+            elif key != name:
+                profiles[key] = value
+        profiles.setdefault(name, profile)
+        self._profiles = profiles
+        self._current = name
+        self._saved_secrets[name] = secrets
+        self.partner.load(profile)  # the trimmed values become the saved baseline
+        self._refresh_profile_list(name)
+        store = self._secret_store
+        if store is not None:
+            renamed = old if old and old != name else None
+
+            def save_secrets() -> tuple[bool, str]:
+                store.save(name, secrets)
+                if renamed:
+                    store.delete_profile(renamed)
+                return store.persistent, store.notice
+
+            def saved(value: object) -> None:
+                if isinstance(value, tuple):
+                    self._keyring_state = (bool(value[0]), str(value[1]))
+                    self._show_secret_storage(self._keyring_state)
+
+            self._run_background(save_secrets, saved, name="save-secrets")
+        self._save_settings_async()
+        self._revalidate()
+        self._status(self.tr("The profile “%s” was saved.") % name)
+
+    def delete_profile(self) -> None:
+        name = self._current
+        if not self._ready or name is None or self._is_demo(name) or self._call is not None:
+            return
+        if not dialogs.ask(self, self.tr("Delete profile"),
+                           self.tr("Delete the profile “%s” and its stored secrets?") % name,
+                           accept_label=self.tr("Delete"), danger=True):
+            return
+        self._profiles.pop(name, None)
+        self._saved_secrets.pop(name, None)
+        store = self._secret_store
+        if store is not None:
+            self._run_background(lambda: store.delete_profile(name), None,
+                                 name="delete-secrets")
+        self._save_settings_async()
+        following = next(iter(self._profiles), None) or (
+            self._demo_profile.name if self._demo_profile else None)
+        if following is None:
+            self.new_profile()
+        else:
+            self._select_profile(following)
+        self._status(self.tr("The profile “%s” was deleted.") % name)
+
+    def _settings_snapshot(self) -> Any:
+        from enkash_desktop.store.settings import Settings
+
+        current = self._current if self._current in self._profiles else ""
+        if not current and self._settings_store is not None:
+            current = next(iter(self._profiles), "")
+        return Settings(profiles=tuple(self._profiles.values()), current_profile=current,
+                        preferences=dict(self._preferences))
+
+    def _save_settings_async(self) -> None:
+        store = self._settings_store
+        if store is None or self._read_only_settings:
+            return
+        snapshot = self._settings_snapshot()
+        lock = self._save_lock
+
+        def save() -> None:
+            with lock:
+                store.save(snapshot)
+
+        self._run_background(save, None, self._settings_failed, name="save-settings")
+
+    def _settings_failed(self, exc: object) -> None:
+        self.show_notice(str(getattr(exc, "message", exc)))
+
+    # =============================================================== validation
+
+    def _revalidate(self) -> None:
+        """Ask the core what is wrong with the form and show it; decide whether Send works."""
+        profile = self.partner.profile()
+        secrets = self.partner.secrets()
+        cardholder = self.cardholder.cardholder()
+        p_problems = profile_problems(profile)
+        s_problems = secret_problems({k: getattr(secrets, k) for k in Secrets.KINDS})
+        c_problems = cardholder_problems(cardholder)
+        p_warnings = {"partner_id": id_warning(profile.partner_id) or ""}
+        c_warnings = {key: id_warning(getattr(cardholder, key)) or ""
+                      for key in ("card_account_id", "company_id", "enkash_card_id")}
+        self.partner.show_problems({**p_problems, **s_problems},
+                                   {k: tr_core(v) for k, v in p_warnings.items()})
+        self.cardholder.show_problems({k: tr_core(v) for k, v in c_problems.items()},
+                                      {k: tr_core(v) for k, v in c_warnings.items()})
+        problems = [*p_problems.values(), *s_problems.values(), *c_problems.values()]
+        busy = self._call is not None
+        if not self._ready:
+            blocker = self.tr("Enkash Desktop is still starting.")
+        elif busy:
+            blocker = self.tr("A call is in progress.")
+        elif problems:
+            blocker = tr_core(problems[0])
+        else:
+            blocker = ""
+        self._send_blocker = blocker
+        self.send_button.setEnabled(not blocker)
+        self.send_action.setEnabled(not blocker)
+        self.send_button.setToolTip(
+            self.tr("Send is not available: %s") % blocker if blocker else
+            self.tr("Mint an SSO token for the cardholder (Ctrl+Enter)."))
+        self.send_button.setAccessibleDescription(self.send_button.toolTip())
+        p_blocker = ("" if self._ready and not busy and not p_problems and not s_problems
+                     else (self.tr("A call is in progress.") if busy else
+                           tr_core(next(iter({**p_problems, **s_problems}.values()), ""))
+                           or self.tr("Enkash Desktop is still starting.")))
+        self.partner.get_token_button.setEnabled(not p_blocker)
+        self.token_action.setEnabled(not p_blocker)
+        self.partner.get_token_button.setToolTip(
+            self.tr("Get token is not available: %s") % p_blocker if p_blocker else
+            self.tr("Log in with the profile's credentials and keep the bearer token "
+                    "(Ctrl+T)."))
+        demo = self._is_demo(self._current)
+        can_save = self._ready and not demo and not busy
+        self.partner.save_button.setEnabled(can_save)
+        self.save_action.setEnabled(can_save)
+        self.partner.save_button.setToolTip(
+            self.tr("The demo profile lives for this session only; click New to make your "
+                    "own.") if demo else self.tr("Save the profile (Ctrl+S). Secrets go to "
+                                                 "the system keyring."))
+        self.partner.delete_button.setEnabled(self._ready and not demo and not busy
+                                              and self._current is not None)
+        self.production_banner.setVisible(profile.is_production)
+        self.setWindowModified(self._is_modified(profile, secrets))
+        self.setWindowTitle(self.tr("%s — Enkash Desktop[*]") % (profile.name.strip() or
+                                                                self.tr("New profile")))
+        self._update_countdown()
+
+    def _is_modified(self, profile: Profile, secrets: Secrets) -> bool:
+        if self._is_demo(self._current):
+            return False
+        saved = self._profiles.get(self._current or "")
+        if saved is None:
+            return self._ready
+        if profile != saved:
+            return True
+        known = self._saved_secrets.get(saved.name)
+        return known is not None and known != secrets
+
+    @property
+    def send_blocker(self) -> str:
+        """Why Send is disabled, or an empty string when it is enabled."""
+        return self._send_blocker
+
+    # =============================================================== client
+
+    def _client_for(self, profile: Profile, secrets: Secrets) -> EnkashClient:
+        """The client for these exact settings; a change of any field means a new client."""
+        key = (profile, secrets)
+        if self._client is not None and self._client_key == key:
+            return self._client
+        from enkash_desktop.core.client import EnkashClient
+        from enkash_desktop.store.logs import remember_secrets
+
+        remember_secrets(secrets.values())  # the log filter masks them wherever they appear
+        old = self._client
+        if old is not None and old is not self._call_client:
+            old.close()
+        failures = self._demo_failures if self._is_demo(profile.name) else self._failures
+        self._client = EnkashClient(profile, secrets, failures=failures)
+        self._client_key = key
+        return self._client
+
+    def _current_client(self) -> EnkashClient | None:
+        key = (self.partner.profile(), self.partner.secrets())
+        return self._client if self._client is not None and self._client_key == key else None
+
+    def _update_countdown(self) -> None:
+        client = self._current_client()
+        token = client.token if client is not None else None
+        label = self.partner.token_status
+        if token is None:
+            label.setText(self.tr("No token yet."))
+            label.setStyleSheet("")
+            return
+        left = token.seconds_left()
+        if left <= 0:
+            label.setText(self.tr("The token has expired; click Get token."))
+            label.setStyleSheet("color: {};".format(_accent("error")))
+            return
+        whole = int(left)
+        label.setText(self.tr("Token valid for %d:%02d") % (whole // 60, whole % 60))
+        label.setStyleSheet("color: {};".format(_accent("warning" if left < WARNING_SECONDS
+                                                  else "success")))
+
+    def token_seconds_left(self) -> float | None:
+        """Seconds of life of the current bearer token, or None when there is none."""
+        client = self._current_client()
+        token = client.token if client is not None else None
+        return token.seconds_left() if token is not None else None
+
+    # =============================================================== calls
+
+    def send(self) -> None:
+        """Mint an SSO token for the cardholder on a worker (the window stays responsive)."""
+        self._revalidate()
+        if self._send_blocker or self._call is not None:
+            return
+        profile = self.partner.profile()
+        if profile.is_production and profile.name not in self._production_confirmed:
+            if not dialogs.ask(
+                    self, self.tr("Send to production"),
+                    self.tr("This profile points at EnKash production. Sending mints a real "
+                            "SSO token for a real cardholder."),
+                    informative=self.tr("You are asked once per session for each production "
+                                        "profile. Do you want to send?"),
+                    accept_label=self.tr("Send to production"), danger=True):
+                self._status(self.tr("Nothing was sent."))
+                return
+            self._production_confirmed.add(profile.name)
+        self._start_send(confirmed_login=False)
+
+    def _start_send(self, *, confirmed_login: bool) -> None:
+        client = self._client_for(self.partner.profile(), self.partner.secrets())
+        cardholder = self.cardholder.cardholder()
+
+        def job() -> object:
+            if confirmed_login:
+                try:
+                    client.fetch_token(confirmed=True)
+                except EnkashError as exc:
+                    return exc
+            return client.send_sso(cardholder)
+
+        self._start_call(job, client, self.tr("Sending…"), self._send_done)
+
+    def _send_done(self, value: object) -> None:
+        if isinstance(value, EnkashError):
+            self.result.show_error(value)
+            self.reply.show_reply("")
+            self._status(tr_core(value.message))
+            return
+        if not isinstance(value, SsoResult):
+            return
+        risky = value.error is not None and value.error.kind is ErrorKind.LOCKOUT_RISK
+        if risky and value.error is not None and self._confirm_lockout(value.error):
+            QTimer.singleShot(0, lambda: self._start_send(confirmed_login=True))
+            return
+        self.result.show_result(value)
+        self.reply.show_reply(value.reply_redacted)
+        self._status(self.tr("The SSO token is ready.") if value.ok else
+                     tr_core(value.error.message if value.error else ""))
+
+    def get_token(self) -> None:
+        """Log in at /oauth/token on a worker, asking first when a failure could lock."""
+        self._revalidate()
+        if not self.partner.get_token_button.isEnabled() or self._call is not None:
+            return
+        client = self._client_for(self.partner.profile(), self.partner.secrets())
+        confirmed = False
+        if client.login_needs_confirmation():
+            risk = EnkashError(ErrorKind.LOCKOUT_RISK)
+            if not self._confirm_lockout(risk):
+                self.result.show_error(risk)
+                return
+            confirmed = True
+
+        def job() -> object:
+            return client.fetch_token(confirmed=confirmed)
+
+        self._start_call(job, client, self.tr("Getting a token…"), self._token_done,
+                         self._token_failed)
+
+    def _token_done(self, _value: object) -> None:
+        self._update_countdown()
+        left = self.token_seconds_left() or 0.0
+        self.result.show_running(self.tr("A bearer token was received."))
+        self.result.outcome.setStyleSheet("color: {};".format(_accent("success")))
+        self.result.hint.setText(self.tr("It is valid for %d minutes; press Send to mint an "
+                                         "SSO token.") % max(1, round(left / 60)))
+        self.result.hint.show()
+        self._status(self.tr("A bearer token was received."))
+
+    def _token_failed(self, exc: object) -> None:
+        if isinstance(exc, EnkashError):
+            self.result.show_error(exc)
+            self._status(tr_core(exc.message))
+        else:
+            log.error("Get token failed unexpectedly: %r", exc)
+            self.result.show_error(EnkashError(ErrorKind.UNREADABLE, detail=repr(exc)))
+
+    def _confirm_lockout(self, error: EnkashError) -> bool:
+        message = error.message if error.message != error.sentence else self.tr(
+            "Two logins in a row have failed. If this login fails too, the partner's account "
+            "will be locked.")
+        return dialogs.ask(
+            self, self.tr("The account could be locked"), tr_core(message),
+            informative=self.tr("The account will be locked on one more failure. Check the "
+                                "login user, password, client id and client secret carefully "
+                                "before you try again."),
+            accept_label=self.tr("Try once more"), danger=True)
+
+    def _start_call(self, fn: Callable[[], object], client: EnkashClient, text: str,
+                    on_success: Callable[[object], None],
+                    on_failure: Callable[[object], None] | None = None) -> None:
+        task = Task(fn, name="call")
+        task.signals.succeeded.connect(lambda value: self._deliver(task, on_success, value))
+        task.signals.failed.connect(lambda exc: self._deliver(
+            task, on_failure or self._call_crashed, exc))
+        task.signals.finished.connect(lambda: self._call_finished(task))
+        self._call = task
+        self._call_client = client
+        self._set_busy(True, text)
+        self._pool.start(task)
+
+    def _deliver(self, task: Task, handler: Callable[[object], None], value: object) -> None:
+        if self._closing:
+            return
+        handler(value)
+
+    def _call_crashed(self, exc: object) -> None:
+        log.error("a call failed unexpectedly: %r", exc)
+        self.result.show_error(EnkashError(ErrorKind.UNREADABLE, detail=repr(exc)))
+
+    def _call_finished(self, task: Task) -> None:
+        if self._call is task:
+            self._call = None
+            self._call_client = None
+        if not self._closing:
+            self._set_busy(False, "")
+
+    def cancel_call(self) -> None:
+        """Abort the call in progress (Esc); its result comes back as 'cancelled'."""
+        if self._call is None or self._call_client is None:
+            return
+        self._call.cancelled.set()
+        self._call_client.cancel()
+        self.result.show_running(self.tr("Cancelling…"))
+
+    def _set_busy(self, busy: bool, text: str) -> None:
+        self.partner.set_busy(busy)
+        self.cardholder.set_busy(busy)
+        self.cancel_button.setEnabled(busy)
+        self.cancel_action.setEnabled(busy)
+        self.busy_bar.setVisible(busy)
+        if busy:
+            self.result.show_running(text)
+            self._busy_text = text
+            self._elapsed.start()
+            self._elapsed_timer.start()
+            self._show_elapsed()
+        else:
+            self._elapsed_timer.stop()
+            if self._elapsed.isValid():
+                self.elapsed_label.setText(self.tr("Took %.1f s") %
+                                           (self._elapsed.elapsed() / 1000))
+        self._revalidate()
+        if not busy and self.focusWidget() is None:
+            self.send_button.setFocus()
+
+    def _show_elapsed(self) -> None:
+        self.elapsed_label.setText(self.tr("%.1f s — press Esc to cancel") %
+                                   (self._elapsed.elapsed() / 1000))
+
+    @property
+    def busy(self) -> bool:
+        return self._call is not None
+
+    def _run_background(self, fn: Callable[[], object],
+                        on_success: Callable[[object], None] | None,
+                        on_failure: Callable[[object], None] | None = None,
+                        *, name: str = "background") -> Task:
+        """Run ``fn`` on the private pool; results are dropped once the window closes."""
+        task = Task(fn, name=name)
+        self._tasks.add(task)
+
+        def succeeded(value: object) -> None:
+            if not self._closing and on_success is not None:
+                on_success(value)
+
+        def failed(exc: object) -> None:
+            if self._closing:
+                return
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                log.warning("background task %s failed: %r", name, exc)
+
+        task.signals.succeeded.connect(succeeded)
+        task.signals.failed.connect(failed)
+        task.signals.finished.connect(lambda: self._tasks.discard(task))
+        self._pool.start(task)
+        return task
+
+    def wait_for_background(self, timeout_ms: int = 5000) -> bool:
+        """Wait for every pool task (tests and close)."""
+        return self._pool.waitForDone(timeout_ms)
+
+    # =============================================================== copying
+
+    def _curl(self, *, reveal: bool) -> str | None:
+        from enkash_desktop.core.curl import to_curl
+
+        client = self._client_for(self.partner.profile(), self.partner.secrets())
+        try:
+            return to_curl(client.preview_sso(self.cardholder.cardholder()),
+                           reveal_secrets=reveal)
+        except EnkashError as exc:
+            self._status(tr_core(exc.message))
+            return None
+
+    def copy_curl(self) -> None:
+        """Copy the SSO call as a curl command with every secret masked."""
+        text = self._curl(reveal=False)
+        if text is not None:
+            QGuiApplication.clipboard().setText(text)
+            self._status(self.tr("The request was copied as a cURL command, with secrets "
+                                 "masked."))
+
+    def copy_curl_with_secrets(self) -> None:
+        """Copy the SSO call with its real secrets, after the user confirms."""
+        if not dialogs.ask(
+                self, self.tr("Copy secrets"),
+                self.tr("The command will contain the bearer token and cookie in clear text."),
+                informative=self.tr("Anyone who sees it can act as your partner account until "
+                                    "the token expires. Paste it only somewhere private."),
+                accept_label=self.tr("Copy with secrets"), danger=True):
+            return
+        text = self._curl(reveal=True)
+        if text is not None:
+            QGuiApplication.clipboard().setText(text)
+            self._status(self.tr("The request was copied as a cURL command, with its "
+                                 "secrets."))
+
+    # =============================================================== misc
+
+    def _status(self, text: str) -> None:
+        if not self._closing:
+            self.statusBar().showMessage(text, 8000)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, self.tr("About Enkash Desktop"),
+            self.tr("<h3>Enkash Desktop %s</h3>"
+                    "<p>Mint an EnKash rewards single sign-on token for a cardholder and open "
+                    "the rewards portal as that cardholder.</p>"
+                    "<p>Secrets are kept in the system keyring and are never written to "
+                    "disk.</p>") % __version__)
+
+    def _restore_layout(self) -> None:
+        prefs = self._preferences
+        geometry = _from_b64(prefs.get(PREF_GEOMETRY))
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = _from_b64(prefs.get(PREF_WINDOW_STATE))
+        if state is not None:
+            self.restoreState(state)
+        for key, splitter in ((PREF_MAIN_SPLITTER, self.main_splitter),
+                              (PREF_RESULT_SPLITTER, self.result_splitter)):
+            data = _from_b64(prefs.get(key))
+            if data is not None:
+                splitter.restoreState(data)
+
+    def _remember_layout(self) -> None:
+        self._preferences[PREF_GEOMETRY] = _b64(self.saveGeometry())
+        self._preferences[PREF_WINDOW_STATE] = _b64(self.saveState())
+        self._preferences[PREF_MAIN_SPLITTER] = _b64(self.main_splitter.saveState())
+        self._preferences[PREF_RESULT_SPLITTER] = _b64(self.result_splitter.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop accepting results, cancel what runs, wait briefly, save the layout."""
+        if self._closing:
+            event.accept()
+            return
+        self._closing = True
+        self._countdown.stop()
+        self._elapsed_timer.stop()
+        for task in [*self._tasks, *([self._call] if self._call else [])]:
+            task.cancelled.set()
+        if self._call_client is not None:
+            self._call_client.cancel()
+        self._pool.clear()
+        if not self._pool.waitForDone(CLOSE_WAIT_MS):
+            log.warning("a background task was still running when the window closed")
+        if self._settings_store is not None and self._ready:
+            self._remember_layout()
+            if not self._read_only_settings:
+                try:
+                    with self._save_lock:
+                        self._settings_store.save(self._settings_snapshot())
+                except Exception as exc:  # the store's own error: log it, close anyway
+                    log.warning("settings not saved at close: %s", exc)
+        for client in {self._client, self._call_client} - {None}:
+            try:
+                client.close()  # type: ignore[union-attr]
+            except Exception as exc:  # closing must never stop the window from closing
+                log.warning("closing the HTTP client failed: %r", exc)
+        event.accept()
+
+
+def _accent(kind: str) -> str:
+    from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR
+
+    return {"error": ERROR_COLOR, "warning": WARNING_COLOR,
+            "success": SUCCESS_COLOR}[kind].name()
+
+
+def _import_http_stack() -> None:
+    import httpx  # noqa: F401
+

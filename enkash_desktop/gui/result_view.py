@@ -1,0 +1,260 @@
+"""The result of a call: outcome sentence, status, SSO token, portal link and the raw reply."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from enkash_desktop.core.errors import EnkashError, ErrorKind
+from enkash_desktop.core.models import SsoResult
+
+from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR, SecretLineEdit
+
+
+def tr_core(text: str) -> str:
+    """Pass a sentence from the core through Qt's translator (the core has no Qt)."""
+    return QCoreApplication.translate("EnkashError", text) if text else ""
+
+
+def open_url(url: str) -> bool:
+    """Open ``url`` in the user's browser (a module function so tests can replace it)."""
+    return QDesktopServices.openUrl(QUrl(url))
+
+
+def _value_label() -> QLabel:
+    label = QLabel("—")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+class ResultView(QGroupBox):
+    """The outcome of the last call, in plain language first and details after."""
+
+    status = Signal(str)  # a short sentence for the status bar
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Result"), parent)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextFormat(Qt.TextFormat.PlainText)
+        self.outcome.setAccessibleName(self.tr("Outcome"))
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.outcome.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.outcome.setFont(font)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setAccessibleName(self.tr("What to do next"))
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.hint)
+
+        details = QGridLayout()
+        details.setHorizontalSpacing(10)
+        details.setVerticalSpacing(6)
+        self.http_status = _value_label()
+        self.response_code = _value_label()
+        self.message = _value_label()
+        self.elapsed = _value_label()
+
+        def label_for(text: str, widget: QWidget, name: str) -> QLabel:
+            label = QLabel(text)
+            label.setBuddy(widget)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            widget.setAccessibleName(name)
+            return label
+
+        details.addWidget(label_for(self.tr("HTTP status:"), self.http_status,
+                                    self.tr("HTTP status")), 0, 0)
+        details.addWidget(self.http_status, 0, 1)
+        details.addWidget(label_for(self.tr("Response code:"), self.response_code,
+                                    self.tr("Response code")), 0, 2)
+        details.addWidget(self.response_code, 0, 3)
+        details.addWidget(label_for(self.tr("Time:"), self.elapsed, self.tr("Time")), 0, 4)
+        details.addWidget(self.elapsed, 0, 5)
+        details.addWidget(label_for(self.tr("Message:"), self.message, self.tr("Message")),
+                          1, 0)
+        details.addWidget(self.message, 1, 1, 1, 6)
+
+        self.token_edit = SecretLineEdit()
+        self.token_edit.setReadOnly(True)
+        self.copy_token_button = QPushButton(self.tr("Cop&y token"))
+        self.copy_token_button.setAccessibleName(self.tr("Copy the SSO token"))
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token_edit, 1)
+        token_row.addWidget(self.copy_token_button)
+        details.addWidget(label_for(self.tr("SSO &token:"), self.token_edit,
+                                    self.tr("SSO token")), 2, 0)
+        details.addLayout(token_row, 2, 1, 1, 6)
+
+        self.link_edit = QLineEdit()
+        self.link_edit.setReadOnly(True)
+        self.open_button = QPushButton(self.tr("&Open in browser"))
+        self.open_button.setAccessibleName(self.tr("Open the portal link in the browser"))
+        self.copy_link_button = QPushButton(self.tr("Copy &link"))
+        self.copy_link_button.setAccessibleName(self.tr("Copy the portal link"))
+        self.copy_link_button.setToolTip(self.tr("Copy the portal link (Ctrl+Shift+C)"))
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.link_edit, 1)
+        link_row.addWidget(self.open_button)
+        link_row.addWidget(self.copy_link_button)
+        details.addWidget(label_for(self.tr("Portal lin&k:"), self.link_edit,
+                                    self.tr("Portal link")), 3, 0)
+        details.addLayout(link_row, 3, 1, 1, 6)
+        for column in (1, 3, 5):
+            details.setColumnMinimumWidth(column, 60)
+        details.setColumnStretch(6, 1)
+        layout.addLayout(details)
+
+        self.copy_token_button.clicked.connect(self.copy_token)
+        self.copy_link_button.clicked.connect(self.copy_link)
+        self.open_button.clicked.connect(self.open_link)
+        self.clear()
+
+    def focus_order(self) -> list[QWidget]:
+        return [self.token_edit, self.copy_token_button, self.link_edit, self.open_button,
+                self.copy_link_button]
+
+    # -- showing -----------------------------------------------------------------------
+
+    def _set_outcome(self, text: str, hint: str, color: str | None) -> None:
+        self.outcome.setText(text)
+        self.outcome.setStyleSheet(f"color: {color};" if color else "")
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+
+    def clear(self) -> None:
+        self._set_outcome(self.tr("Nothing sent yet."),
+                          self.tr("Fill in the cardholder and press Send (Ctrl+Enter)."), None)
+        for label in (self.http_status, self.response_code, self.message, self.elapsed):
+            label.setText("—")
+        self._set_token("", "")
+
+    def show_running(self, text: str) -> None:
+        self._set_outcome(text, "", None)
+
+    def _set_token(self, token: str, link: str) -> None:
+        self.token_edit.setText(token)
+        self.token_edit.set_revealed(False)
+        self.link_edit.setText(link)
+        self.link_edit.setCursorPosition(0)
+        self.copy_token_button.setEnabled(bool(token))
+        self.token_edit.toggle_action.setEnabled(bool(token))
+        self.copy_link_button.setEnabled(bool(link))
+        self.open_button.setEnabled(bool(link))
+        self.link_edit.setPlaceholderText(
+            self.tr("The link appears here after a successful send.") if not token else
+            self.tr("Set the SSO partner name in the profile to build the link."))
+
+    def show_result(self, result: SsoResult) -> None:
+        """Show an SSO call's outcome: the sentence first, then the details."""
+        if result.ok:
+            self._set_outcome(self.tr("Success: the SSO token is ready."),
+                              self.tr("Open the portal link to sign in as the cardholder.")
+                              if result.sso_url else
+                              self.tr("Set the SSO partner name in the profile to build a "
+                                      "portal link."), SUCCESS_COLOR.name())
+        else:
+            self.show_error(result.error or EnkashError(ErrorKind.UNREADABLE), keep=True)
+        self.http_status.setText(str(result.http_status) if result.http_status else "—")
+        code = result.response_code
+        self.response_code.setText("—" if code is None else str(code))
+        self.message.setText(result.message or "—")
+        self.elapsed.setText(self.tr("%s ms") % f"{result.elapsed_ms:,.0f}")
+        self._set_token(result.sso_token, result.sso_url)
+
+    def show_error(self, error: EnkashError, *, keep: bool = False) -> None:
+        """Show an error's sentence and hint (a cancel is neutral, a lockout risk amber)."""
+        if error.kind is ErrorKind.CANCELLED:
+            color: str | None = None
+        elif error.kind in (ErrorKind.LOCKOUT_RISK, ErrorKind.BAD_INPUT):
+            color = WARNING_COLOR.name()
+        else:
+            color = ERROR_COLOR.name()
+        self._set_outcome(tr_core(error.message), tr_core(error.hint), color)
+        if not keep:
+            for label in (self.http_status, self.response_code, self.message, self.elapsed):
+                label.setText("—")
+            if error.http_status:
+                self.http_status.setText(str(error.http_status))
+            self._set_token("", "")
+
+    # -- actions -----------------------------------------------------------------------
+
+    def copy_token(self) -> None:
+        if self.token_edit.text():
+            QGuiApplication.clipboard().setText(self.token_edit.text())
+            self.status.emit(self.tr("The SSO token was copied to the clipboard."))
+
+    def copy_link(self) -> None:
+        if self.link_edit.text():
+            QGuiApplication.clipboard().setText(self.link_edit.text())
+            self.status.emit(self.tr("The portal link was copied to the clipboard."))
+        else:
+            self.status.emit(self.tr("There is no portal link to copy yet."))
+
+    def open_link(self) -> None:
+        if self.link_edit.text():
+            if open_url(self.link_edit.text()):
+                self.status.emit(self.tr("The portal link was opened in your browser."))
+            else:
+                self.status.emit(self.tr("The browser could not be opened; copy the link "
+                                         "instead."))
+
+
+class ReplyView(QGroupBox):
+    """The server's reply, pretty-printed and redacted, plus the Copy as cURL buttons."""
+
+    copyCurlRequested = Signal()
+    copyCurlWithSecretsRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Reply"), parent)
+        layout = QVBoxLayout(self)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setAccessibleName(self.tr("Server reply"))
+        self.text.setPlaceholderText(self.tr("The server's reply appears here, with secrets "
+                                             "masked."))
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setTabChangesFocus(True)
+        layout.addWidget(self.text, 1)
+        row = QHBoxLayout()
+        self.curl_button = QPushButton(self.tr("Copy as c&URL"))
+        self.curl_button.setToolTip(self.tr("Copy the request as a curl command, with the "
+                                            "secrets masked."))
+        self.curl_secrets_button = QPushButton(self.tr("Copy as cURL with secrets…"))
+        self.curl_secrets_button.setToolTip(self.tr("Copy the request with its real secrets, "
+                                                    "after you confirm."))
+        row.addStretch(1)
+        row.addWidget(self.curl_button)
+        row.addWidget(self.curl_secrets_button)
+        layout.addLayout(row)
+        self.curl_button.clicked.connect(self.copyCurlRequested)
+        self.curl_secrets_button.clicked.connect(self.copyCurlWithSecretsRequested)
+
+    def focus_order(self) -> list[QWidget]:
+        return [self.text, self.curl_button, self.curl_secrets_button]
+
+    def show_reply(self, text: str) -> None:
+        self.text.setPlainText(text)

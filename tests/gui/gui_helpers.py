@@ -1,0 +1,47 @@
+"""Small helpers for driving the window like a user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from enkash_desktop.gui.main_window import MainWindow
+
+
+def retype(qtbot: Any, edit: QLineEdit, text: str) -> None:
+    """Select all, delete, and type ``text`` key by key (as a user would)."""
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(edit, char)
+        else:  # QTest only types ASCII; a key event with text is what a keyboard sends
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(edit, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier,
+                                                       char))
+
+
+def send(qtbot: Any, window: MainWindow, timeout_ms: int = 8000) -> None:
+    """Click Send and wait until the call is over and its result is shown."""
+    assert window.send_button.isEnabled(), window.send_blocker
+    qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.busy, timeout=timeout_ms)
+
+
+def get_token(qtbot: Any, window: MainWindow, timeout_ms: int = 8000) -> None:
+    button = window.partner.get_token_button
+    assert button.isEnabled(), button.toolTip()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.busy, timeout=timeout_ms)
+
+
+def sso_calls(sandbox: Any) -> int:
+    return sum(1 for call in sandbox.calls if "sso" in call.path)
+
+
+def token_calls(sandbox: Any) -> int:
+    return sum(1 for call in sandbox.calls if "oauth" in call.path)

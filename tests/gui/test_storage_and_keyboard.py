@@ -1,0 +1,193 @@
+"""Profiles, secrets and layout storage; keyboard and accessibility; start-up arguments."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QDoubleSpinBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+)
+
+from enkash_desktop import __version__, app
+from enkash_desktop.gui import result_view
+from enkash_desktop.gui.main_window import PREF_GEOMETRY, PREF_MAIN_SPLITTER, MainWindow
+from enkash_desktop.sandbox import DEMO, Sandbox
+from enkash_desktop.store.paths import AppPaths
+from tests.doubles import MemoryKeyring
+from tests.gui.gui_helpers import retype, send
+
+
+def _settings(home: AppPaths) -> dict[str, Any]:
+    return json.loads(home.settings_file.read_text("utf-8"))
+
+
+def test_demo_secrets_stay_in_memory(qtbot: Any, window: MainWindow, home: AppPaths,
+                                     keyring_backend: MemoryKeyring) -> None:
+    send(qtbot, window)
+    window.close()
+    assert keyring_backend.entries == {}
+    text = home.settings_file.read_text("utf-8")
+    assert DEMO.password not in text and DEMO.oauth_client_secret not in text
+    assert _settings(home)["profiles"] == []  # the demo profile is not saved either
+    assert not window.partner.save_button.isEnabled()
+
+
+def test_saving_a_profile(qtbot: Any, window: MainWindow, sandbox: Sandbox, home: AppPaths,
+                          keyring_backend: MemoryKeyring) -> None:
+    qtbot.mouseClick(window.partner.new_button, Qt.MouseButton.LeftButton)
+    partner = window.partner
+    retype(qtbot, partner.name_edit, "Acme UAT")
+    retype(qtbot, partner.base_url_edit, sandbox.base_url)
+    retype(qtbot, partner.portal_url_edit, sandbox.base_url)
+    retype(qtbot, partner.partner_id_edit, DEMO.partner_id)
+    retype(qtbot, partner.portal_partner_edit, DEMO.portal_partner)
+    retype(qtbot, partner.username_edit, DEMO.username)
+    retype(qtbot, partner.oauth_client_edit, DEMO.oauth_client_id)
+    retype(qtbot, partner.login_client_edit, DEMO.login_client_id)
+    retype(qtbot, partner.password_edit, DEMO.password)
+    retype(qtbot, partner.client_secret_edit, DEMO.oauth_client_secret)
+    assert window.isWindowModified()
+    qtbot.mouseClick(partner.save_button, Qt.MouseButton.LeftButton)
+    assert window.wait_for_background(3000)
+    assert not window.isWindowModified()
+    saved = _settings(home)
+    assert [p["name"] for p in saved["profiles"]] == ["Acme UAT"]
+    assert saved["current_profile"] == "Acme UAT"
+    assert DEMO.password not in home.settings_file.read_text("utf-8")
+    assert keyring_backend.entries[("enkash-desktop", "Acme UAT:password")] == DEMO.password
+    send(qtbot, window)
+    assert "Success" in window.result.outcome.text()
+
+
+def test_saved_profile_and_layout_come_back(qtbot: Any, make_window: Any, sandbox: Sandbox,
+                                            home: AppPaths,
+                                            keyring_backend: MemoryKeyring) -> None:
+    first = make_window(with_sandbox=False)
+    retype(qtbot, first.partner.name_edit, "Acme")
+    retype(qtbot, first.partner.base_url_edit, sandbox.base_url)
+    retype(qtbot, first.partner.partner_id_edit, DEMO.partner_id)
+    retype(qtbot, first.partner.authorization_edit, "typed-token")
+    first.save_profile()
+    assert first.wait_for_background(3000)
+    first.resize(780, 560)  # fits the offscreen platform's 800×600 screen
+    size = first.size()
+    first.main_splitter.setSizes([300, 480])
+    qtbot.wait(10)
+    sizes = first.main_splitter.sizes()
+    first.close()
+    prefs = _settings(home)["preferences"]
+    assert prefs[PREF_GEOMETRY] and prefs[PREF_MAIN_SPLITTER]
+
+    second = make_window(with_sandbox=False)
+    assert second.partner.name_edit.text() == "Acme"
+    assert second.partner.authorization_edit.text() == "typed-token"  # from the keyring
+    assert abs(second.main_splitter.sizes()[0] - sizes[0]) <= 4  # the partner pane's width
+    assert second.size() == size
+
+
+def test_keyring_notice_is_shown_for_own_profiles(qtbot: Any, home: AppPaths) -> None:
+    from keyring.backends import fail
+
+    from enkash_desktop.core.lockout import MemoryFailureCounter
+    from enkash_desktop.store.secrets import SecretStore
+    from enkash_desktop.store.settings import SettingsStore
+
+    real = MainWindow(settings_store=SettingsStore(home.settings_file),
+                      secret_store=SecretStore(fail.Keyring()),
+                      failures=MemoryFailureCounter())
+    qtbot.addWidget(real)
+    real.show()
+    assert real.wait_for_background(3000)
+    assert real.notice_bar.isHidden()  # the keyring is not even imported until needed
+    retype(qtbot, real.partner.name_edit, "Own")
+    retype(qtbot, real.partner.base_url_edit, "https://pay-uat.enkash.in")
+    retype(qtbot, real.partner.partner_id_edit, "CRMXWB3ZM")
+    real.save_profile()
+    assert real.wait_for_background(3000)
+    qtbot.waitUntil(lambda: not real.notice_bar.isHidden(), timeout=2000)
+    assert "session only" in real.notice_label.text()
+    assert "this session only" in real.storage_label.text()
+
+
+def test_every_input_has_a_label_and_an_accessible_name(window: MainWindow) -> None:
+    inputs = [w for w in window.findChildren(QLineEdit) + window.findChildren(QComboBox)
+              + window.findChildren(QDoubleSpinBox) + window.findChildren(QPlainTextEdit)
+              if not isinstance(w.parent(), (QComboBox, QDoubleSpinBox))]
+    assert len(inputs) >= 20
+    buddies = {label.buddy() for label in window.findChildren(QLabel)}
+    for widget in inputs:
+        assert widget.accessibleName(), widget
+        if widget is not window.reply.text:
+            assert widget in buddies, widget.accessibleName()
+    for button in window.findChildren(QAbstractButton):
+        if button.objectName().startswith("qt_"):
+            continue  # Qt's own (the menu bar's overflow button)
+        assert button.text() or button.accessibleName(), button
+
+
+def test_tab_order_follows_the_layout(window: MainWindow) -> None:
+    partner, holder = window.partner, window.cardholder
+    chain = [partner.profile_combo, partner.new_button, partner.save_button,
+             partner.delete_button, partner.name_edit, partner.environment_combo,
+             partner.base_url_edit]
+    for first, second in itertools.pairwise(chain):
+        assert first.nextInFocusChain() is second or _next_focus(first) is second
+    assert _next_focus(partner.cookie_edit) is holder.card_account_edit
+    assert _next_focus(holder.admin_radio) is window.send_button
+
+
+def _next_focus(widget: Any) -> Any:
+    nxt = widget.nextInFocusChain()
+    while nxt is not None and nxt is not widget and nxt.focusPolicy() == Qt.FocusPolicy.NoFocus:
+        nxt = nxt.nextInFocusChain()
+    return nxt
+
+
+def test_ctrl_shift_c_copies_the_link_and_open_uses_the_browser(
+        qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    send(qtbot, window)
+    link = window.result.link_edit.text()
+    QApplication.clipboard().setText("")
+    qtbot.keyClick(window.cardholder.card_account_edit, Qt.Key.Key_C,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.clipboard().text() == link
+    opened: list[str] = []
+    monkeypatch.setattr(result_view, "open_url", lambda url: opened.append(url) or True)
+    window.result.open_button.click()
+    assert opened == [link]
+
+
+def test_secret_fields_show_and_hide(qtbot: Any, window: MainWindow) -> None:
+    edit = window.partner.password_edit
+    assert edit.echoMode() == QLineEdit.EchoMode.Password
+    edit.toggle_action.trigger()
+    assert edit.echoMode() == QLineEdit.EchoMode.Normal
+    assert edit.toggle_action.text() == "Hide"
+    edit.toggle_action.trigger()
+    assert edit.echoMode() == QLineEdit.EchoMode.Password
+
+
+def test_no_display_is_a_clear_message(monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert app.main([]) == 1
+    assert "No display found: set DISPLAY or run with QT_QPA_PLATFORM=offscreen" in \
+        capsys.readouterr().err
+
+
+def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        app.main(["--version"])
+    assert exit_info.value.code == 0
+    assert __version__ in capsys.readouterr().out
