@@ -56,11 +56,12 @@ def _has_display() -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window; returns the process exit code."""
-    args = _parse(argv)
-    if args.self_test:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if "--self-test" in arguments:  # before any window; the self-test takes its own options
         from enkash_desktop.selftest import main as self_test
 
-        return self_test([])
+        return self_test([a for a in arguments if a != "--self-test"])
+    args = _parse(arguments)
     if not _has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 1

@@ -10,12 +10,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # Qt's system libraries (offscreen and xcb), a virtual X server for the screenshot test,
-# a real Secret Service for the keyring tests, curl for the cURL tests, fonts.
+# a real Secret Service for the keyring tests, curl for the cURL tests, fonts, and
+# binutils for PyInstaller (the installer test builds the Linux packages).
 DEBIAN_PACKAGES=(
   python3-venv
   libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 fontconfig-config libdbus-1-3
   xvfb xauth libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
-  gnome-keyring dbus curl fonts-dejavu-core
+  gnome-keyring dbus curl fonts-dejavu-core binutils
 )
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
@@ -63,7 +64,7 @@ make_venv() {
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "Installing Enkash Desktop and its test tools into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,dev]'
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,dev,packaging]'
     echo "$want" > "$stamp"
   fi
 }

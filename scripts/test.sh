@@ -13,6 +13,8 @@ say "mypy (core and store)"
 # A throw-away keyring password: the keyring lives only as long as this D-Bus session.
 export ENKASH_TEST_KEYRING_PASSWORD="enkash-test-$$"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+# The whole suite includes the installer test, which builds the Linux packages (minutes).
+export ENKASH_PACKAGING="${ENKASH_PACKAGING:-1}"
 say "pytest (inside a private D-Bus session with an unlocked gnome-keyring)"
 exec dbus-run-session -- sh -c '
   printf %s "$ENKASH_TEST_KEYRING_PASSWORD" |
