@@ -1,7 +1,8 @@
 """`enkash-sso`: the same core from a terminal (contract in DESIGN.md).
 
 Exit codes: 0 success; 2 bad input (nothing sent); 3 network failure or timeout;
-4 rejected by the API; 5 HTTP 5xx or an unreadable reply.
+4 rejected by the API; 5 HTTP 5xx or an unreadable reply. ``batch`` reports the most severe
+outcome among its rows (5 > 3 > 4 > 2; see its ``--help``).
 
 Secrets never come from the command line: from the profile's keyring entries, or from
 ``ENKASH_AUTHORIZATION``, ``ENKASH_COOKIE``, ``ENKASH_PASSWORD``, ``ENKASH_CLIENT_SECRET``.
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from enkash_desktop import __version__
 
 if TYPE_CHECKING:
-    from enkash_desktop.core import EnkashClient, EnkashError, Profile, Secrets
+    from enkash_desktop.core import EnkashClient, EnkashError, Profile, Secrets, SsoResult
     from enkash_desktop.core.lockout import FailureCounter
 
 SECRET_ENV = {
@@ -69,6 +70,30 @@ def _parser() -> argparse.ArgumentParser:
     target(token)
     token.add_argument("--confirm-lockout-risk", action="store_true",
                        help="allow a login that could be the third failure in a row")
+
+    batch = sub.add_parser(
+        "batch",
+        help="mint SSO tokens for every cardholder in a CSV file",
+        description="Mint an SSO token for every cardholder in a CSV file and write the "
+                    "portal links to a results CSV. Running the same command again resumes: "
+                    "rows already done successfully are skipped.",
+        epilog="Input columns (header names in any case or spelling): Card Account ID, "
+               "Company ID, EnKash Card ID, and optionally Admin (employee/admin); comma or "
+               "semicolon separated, UTF-8. Exit codes: 0 every row succeeded (or was already "
+               "done); 2 the input file or the output file cannot be used (nothing sent), or "
+               "only some input rows were invalid; 4 some rows were rejected by the API (or "
+               "authentication failed); 3 some rows met a network failure or timeout; 5 some "
+               "rows met a server error or an unreadable reply (5 outranks 3, 3 outranks 4); "
+               "130 interrupted. The results file's portal links sign in as the cardholders "
+               "until they expire: keep it private.",
+    )
+    target(batch)
+    batch.add_argument("--input", required=True, metavar="FILE",
+                       help="CSV file of cardholders")
+    batch.add_argument("--output", required=True, metavar="FILE",
+                       help="results CSV (created, or resumed when it exists)")
+    batch.add_argument("--concurrency", type=int, default=4, metavar="N",
+                       help="calls in flight at once, 1-16 (default 4)")
 
     sandbox = sub.add_parser("sandbox", help="run the EnKash simulator in the foreground")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -235,6 +260,135 @@ def _cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_history() -> Any:
+    """The history store, or None (with a notice on stderr) when it cannot be opened."""
+    from enkash_desktop.store import AppPaths, HistoryStore, StoreError
+
+    try:
+        history = HistoryStore(AppPaths.default().history_file)
+    except StoreError as exc:
+        print(f"{exc} The batch runs without recording its calls in the history.",
+              file=sys.stderr)
+        return None
+    if history.notice:
+        print(history.notice, file=sys.stderr)
+    return history
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    import threading
+    from pathlib import Path
+
+    from enkash_desktop.core import EnkashError
+    from enkash_desktop.core.batch import (
+        LINKS_WARNING,
+        BatchProgress,
+        BatchResults,
+        check_concurrency,
+        run_batch,
+    )
+    from enkash_desktop.core.csvsafe import read_cardholders_csv
+    from enkash_desktop.store import StoreError, write_atomic
+
+    def write(path: Path, data: bytes) -> None:
+        write_atomic(path, data, 0o600)
+
+    try:
+        check_concurrency(args.concurrency)
+        rows, problems = read_cardholders_csv(Path(args.input))
+        results = BatchResults.load(args.output, write=write)
+        results.add_problems(problems)
+        results.save()  # fails now, before anything is sent, if the file cannot be written
+    except EnkashError as exc:
+        return _print_error(exc, args.json)
+    except OSError as exc:
+        return _bad_input(f"The output file {args.output} cannot be written: "
+                          f"{exc.strerror or exc}. Please choose another location.",
+                          args.json, field="output")
+    if not args.json:
+        for problem in problems:
+            print(f"{problem.text} The row was not sent.", file=sys.stderr)
+
+    history = _open_history()
+    last_print = 0.0
+
+    def on_result(index: int, result: SsoResult) -> None:
+        nonlocal history
+        results.add(result)
+        results.save_if_due()
+        if history is not None:
+            try:
+                history.record(result)
+            except StoreError as exc:
+                print(f"{exc} The remaining calls are not recorded in the history.",
+                      file=sys.stderr)
+                history = None
+
+    def on_progress(progress: BatchProgress) -> None:
+        nonlocal last_print
+        import time
+
+        now = time.monotonic()
+        if args.json or not progress.done or (now - last_print < 2.0 and progress.remaining):
+            return
+        last_print = now
+        eta = f", about {progress.eta_s:.0f} s left" if progress.eta_s else ""
+        print(f"{progress.done} of {progress.total - progress.skipped} rows done: "
+              f"{progress.ok} succeeded, {progress.failed} failed{eta}.", file=sys.stderr)
+
+    interrupted = False
+    summary = None
+    try:
+        with _target(args) as (profile, secrets, failures), \
+                _client(profile, secrets, failures) as client:
+            summary = run_batch(
+                client, [r.cardholder for r in rows], on_result=on_result,
+                cancel=threading.Event(), concurrency=args.concurrency,
+                done_keys=results.done_keys(), on_progress=on_progress,
+            )
+    except EnkashError as exc:
+        return _print_error(exc, args.json)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        try:
+            results.save()
+        except OSError as exc:
+            print(f"The results could not be saved in {args.output}: {exc.strerror or exc}.",
+                  file=sys.stderr)
+        if history is not None:
+            history.close()
+    if interrupted or summary is None:
+        print(f"The batch was interrupted. The finished rows are saved in {args.output}; run "
+              "the same command again to resume.", file=sys.stderr)
+        return 130
+    code = summary.exit_code
+    if code == 0 and problems:
+        code = 2
+    p = summary.progress
+    error = summary.auth_error
+    if args.json:
+        print(json.dumps({
+            "ok": code == 0, "exit_code": code, "total": p.total, "succeeded": p.ok,
+            "failed": p.failed, "skipped": p.skipped, "not_started": summary.not_started,
+            "invalid_rows": len(problems), "end": summary.end.value,
+            "failures": {kind.value: n for kind, n in summary.failures},
+            "problems": [{"line": x.line, "message": x.message} for x in problems],
+            "output": str(args.output), "elapsed_s": round(p.elapsed_s, 3),
+            "notice": LINKS_WARNING, "error": error.as_dict() if error else None,
+        }))
+        return code
+    print(f"Rows: {p.ok} succeeded, {p.failed} failed, {p.skipped} already done or repeated, "
+          f"{summary.not_started} not sent and {len(problems)} not valid "
+          f"({p.elapsed_s:.1f} s). The results are in {args.output}.")
+    if error is not None:
+        print(f"The batch stopped: {error.message}\n{error.hint}\n{summary.not_started} rows "
+              "were not sent; run the same command again to resume.", file=sys.stderr)
+    if p.ok:
+        print(LINKS_WARNING, file=sys.stderr)
+    return code
+
+
 def _cmd_sandbox(args: argparse.Namespace) -> int:
     from enkash_desktop.sandbox import serve_forever
 
@@ -264,8 +418,8 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"send": _cmd_send, "token": _cmd_token, "sandbox": _cmd_sandbox,
-                "profiles": _cmd_profiles}
+    commands = {"send": _cmd_send, "token": _cmd_token, "batch": _cmd_batch,
+                "sandbox": _cmd_sandbox, "profiles": _cmd_profiles}
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:

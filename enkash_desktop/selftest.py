@@ -232,8 +232,17 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     args, _ = parser.parse_known_args(list(argv) if argv is not None else None)
     stream = out if out is not None else sys.stdout
     # The store logs its keyring fallback; the report already says it in a sentence.
-    logging.getLogger("enkash_desktop").setLevel(logging.ERROR)
+    app_log = logging.getLogger("enkash_desktop")
+    level = app_log.level
+    app_log.setLevel(logging.ERROR)
+    try:
+        return _run_checks(args, stream)
+    finally:
+        app_log.setLevel(level)
 
+
+def _run_checks(args: argparse.Namespace, stream: TextIO) -> int:
+    """Run every check, printing each line as it finishes; 0 when none failed."""
     print("Enkash Desktop self-test", file=stream)
     print(_versions(), file=stream, flush=True)
     report = _Report(stream)

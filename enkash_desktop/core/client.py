@@ -105,6 +105,11 @@ class EnkashClient:
         """The bearer token from the last successful login, if any (it may have expired)."""
         return self._token
 
+    @property
+    def login_attempts(self) -> int:
+        """How many logins this client has attempted; see ``send_sso(logins_seen=...)``."""
+        return self._login_count
+
     def login_failures(self) -> int:
         return self._failures.failures(self.profile.name)
 
@@ -418,12 +423,17 @@ class EnkashClient:
             cookie = self.secrets.cookie
         return self.prepare_sso(cardholder, auth, cookie)
 
-    def send_sso(self, cardholder: Cardholder) -> SsoResult:
-        """Mint an SSO token for ``cardholder``. Never raises: errors are in the result."""
+    def send_sso(self, cardholder: Cardholder, *, logins_seen: int | None = None) -> SsoResult:
+        """Mint an SSO token for ``cardholder``. Never raises: errors are in the result.
+
+        ``logins_seen``: :attr:`login_attempts` when the caller decided to send (a batch
+        passes it when it queues a row). If a login failed since, this call reports that
+        failure instead of trying again; by default, the count when this call starts.
+        """
         started = time.time()
         t0 = time.perf_counter()
         generation = self._generation
-        seen = self._login_count
+        seen = self._login_count if logins_seen is None else logins_seen
         status: int | None = None
         body = b""
         call: PreparedCall | None = None

@@ -2,7 +2,8 @@
 
 ``with Sandbox() as sb:`` runs a real HTTP server on a free loopback port; ``sb.base_url`` is
 both the SSO base and the auth base. :func:`demo_profile` and :func:`demo_secrets` give a
-profile that works against it out of the box.
+profile that works against it out of the box; :func:`demo_encrypted_profile` and
+:func:`demo_encrypted_secrets` do the same for the partner that requires encrypted payloads.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from .demo import (
     DEMO,
     DEMO_ADMIN_CARDHOLDER,
     DEMO_CARDHOLDERS,
+    DEMO_ENCRYPTED,
+    DEMO_ENCRYPTED_RULE,
     DemoConstants,
+    demo_encrypted_profile,
+    demo_encrypted_secrets,
     demo_profile,
     demo_secrets,
 )
@@ -23,11 +28,15 @@ __all__ = [
     "DEMO",
     "DEMO_ADMIN_CARDHOLDER",
     "DEMO_CARDHOLDERS",
+    "DEMO_ENCRYPTED",
+    "DEMO_ENCRYPTED_RULE",
     "TOKEN_STYLES",
     "DemoConstants",
     "Fault",
     "RecordedCall",
     "Sandbox",
+    "demo_encrypted_profile",
+    "demo_encrypted_secrets",
     "demo_profile",
     "demo_secrets",
     "serve_forever",

@@ -1,7 +1,9 @@
 """The sandbox's demo partner: known credentials and cardholders.
 
 The partner id and the first cardholder are the sample values from EnKash's own SSO page, so
-the docs' curl sample works against the sandbox unchanged. Everything here is public and
+the docs' curl sample works against the sandbox unchanged. A second partner,
+:data:`DEMO_ENCRYPTED`, requires encrypted requests (ENKASH_API.md §5) and answers encrypted;
+its key is the first 16 characters of its client secret. Everything here is public and
 fake: it is safe to show on screen and in documentation.
 """
 
@@ -9,7 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from enkash_desktop.core.models import Cardholder, Environment, Profile, Secrets
+from enkash_desktop.core.models import (
+    Cardholder,
+    Environment,
+    PayloadEncryption,
+    Profile,
+    Secrets,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,19 @@ class DemoConstants:
 
 DEMO = DemoConstants()
 
+# The partner that demands encrypted payloads. Its client secret is 32 hex digits on purpose:
+# both "first 16 characters" and "read as hex" give a 16-byte key, but only the first is
+# right, so a wrong key rule is caught by the server, as it would be by EnKash.
+DEMO_ENCRYPTED = DemoConstants(
+    partner_id="CRMXENC01",
+    username="9000000002",
+    password="demo-enc-password",
+    oauth_client_id="demo-enc-client",
+    oauth_client_secret="7c4a8d09ca3762af61e59520943dc264",
+    profile_name="Demo, encrypted (sandbox)",
+)
+DEMO_ENCRYPTED_RULE = PayloadEncryption.SECRET_FIRST_16
+
 # Employees of the demo company; the first is the docs' own sample cardholder.
 DEMO_CARDHOLDERS: tuple[Cardholder, ...] = (
     Cardholder("CAQL8YCV3", DEMO.company_id, "EKCDM5AVZY"),
@@ -44,23 +65,39 @@ DEMO_ADMIN_CARDHOLDER = Cardholder("CAA3D5MH8", DEMO.company_id, "EKCDA9DM1N", a
 ALL_DEMO_CARDHOLDERS: tuple[Cardholder, ...] = (*DEMO_CARDHOLDERS, DEMO_ADMIN_CARDHOLDER)
 
 
-def demo_profile(base_url: str, name: str = DEMO.profile_name) -> Profile:
-    """A profile pointing every URL (SSO, auth, portal) at a running sandbox."""
+def _profile(demo: DemoConstants, base_url: str, name: str) -> Profile:
     base = base_url.rstrip("/")
     return Profile(
         name=name,
         environment=Environment.SANDBOX,
         base_url=base,
         auth_base_url=base,
-        partner_id=DEMO.partner_id,
-        portal_partner=DEMO.portal_partner,
+        partner_id=demo.partner_id,
+        portal_partner=demo.portal_partner,
         portal_url=base,
-        username=DEMO.username,
-        oauth_client_id=DEMO.oauth_client_id,
-        login_client_id=DEMO.login_client_id,
+        username=demo.username,
+        oauth_client_id=demo.oauth_client_id,
+        login_client_id=demo.login_client_id,
     )
+
+
+def demo_profile(base_url: str, name: str = DEMO.profile_name) -> Profile:
+    """A profile pointing every URL (SSO, auth, portal) at a running sandbox."""
+    return _profile(DEMO, base_url, name)
 
 
 def demo_secrets() -> Secrets:
     """The demo login secrets; no bearer token or cookie, since the app logs in for those."""
     return Secrets(password=DEMO.password, client_secret=DEMO.oauth_client_secret)
+
+
+def demo_encrypted_profile(base_url: str,
+                           name: str = DEMO_ENCRYPTED.profile_name) -> Profile:
+    """A profile for the sandbox's encrypted partner, with its key rule already chosen."""
+    return _profile(DEMO_ENCRYPTED, base_url, name).with_changes(encryption=DEMO_ENCRYPTED_RULE)
+
+
+def demo_encrypted_secrets() -> Secrets:
+    """The encrypted partner's login secrets (its client secret is also the AES key source)."""
+    return Secrets(password=DEMO_ENCRYPTED.password,
+                   client_secret=DEMO_ENCRYPTED.oauth_client_secret)

@@ -3,7 +3,9 @@
 It implements ``POST /oauth/token`` (with the lockout after 3 failed logins), the SSO
 endpoint (with the documented headers, body and reply envelope), a tiny portal page for the
 links built from SSO tokens, and fault switches so tests can provoke every failure the
-program must survive (see :class:`Fault`).
+program must survive (see :class:`Fault`). Two partners: the docs' own (plain JSON) and one
+that requires encrypted requests and answers encrypted (ENKASH_API.md §5; the AES code is
+the core's, imported only when that partner is called).
 
 Every reply leaves in one ``write`` (buffered handler, one flush): otherwise headers and body
 go out as two TCP segments and the client's delayed ACK adds about 40 ms to every call
@@ -24,6 +26,7 @@ import struct
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,7 +41,7 @@ from enkash_desktop.core.models import (
     Cardholder,
 )
 
-from .demo import ALL_DEMO_CARDHOLDERS, DEMO
+from .demo import ALL_DEMO_CARDHOLDERS, DEMO, DEMO_ENCRYPTED, DEMO_ENCRYPTED_RULE, DemoConstants
 
 MAX_BODY_BYTES = 1_000_000
 LOCKOUT_AFTER = 3
@@ -47,6 +50,12 @@ OVERSIZED_BYTES = 5 * 1024 * 1024
 UNAUTHORIZED_MESSAGE = "Unauthorized: the access token is missing, invalid or expired."
 INSUFFICIENT_BALANCE = "Insufficient balance in card account"
 NOT_FOUND_MESSAGE = "Card holder not found for the given ids."
+ENCRYPTION_REQUIRED_MESSAGE = "This partner requires encrypted requests."
+UNDECRYPTABLE_MESSAGE = (
+    "The request could not be decrypted with this partner's key; please check the payload "
+    "encryption key rule."
+)
+PARTNERS: tuple[DemoConstants, ...] = (DEMO, DEMO_ENCRYPTED)
 
 ENDPOINTS = ("sso", "token", "any")
 TOKEN_STYLES = ("oauth", "camel", "pg", "no_expiry")
@@ -294,6 +303,17 @@ class Sandbox:
             self._calls.clear()
         self.clear_faults()
 
+    def expire_tokens(self) -> None:
+        """End every bearer token issued so far, as if its lifetime had run out just now."""
+        with self._lock:
+            self._bearer_tokens.clear()
+
+    def add_cardholders(self, cardholders: Iterable[Cardholder]) -> None:
+        """Let the SSO endpoint know more cardholders (batch tests and benchmarks)."""
+        with self._lock:
+            for c in cardholders:
+                self._cardholders[(c.card_account_id, c.company_id, c.enkash_card_id)] = c
+
     def issue_token(self) -> str:
         """Mint a valid bearer token directly (for tests and the docs' curl sample)."""
         token = secrets.token_urlsafe(32)
@@ -343,12 +363,13 @@ class Sandbox:
                 "error": "unsupported_grant_type",
                 "error_description": f"Unsupported grant type: {form['grant_type']}.",
             })
-        good = (
-            _basic_credentials(headers.get("authorization", ""))
-            == (DEMO.oauth_client_id, DEMO.oauth_client_secret)
-            and form["clientId"] == DEMO.login_client_id
-            and username == DEMO.username
-            and form["password"] == DEMO.password
+        client = _basic_credentials(headers.get("authorization", ""))
+        good = any(
+            client == (p.oauth_client_id, p.oauth_client_secret)
+            and form["clientId"] == p.login_client_id
+            and username == p.username
+            and form["password"] == p.password
+            for p in PARTNERS
         )
         if not good:
             self._count_failure(username)
@@ -389,8 +410,38 @@ class Sandbox:
         partner = headers.get("partnerid", "").strip()
         if not partner:
             return _envelope(400, 1, "Missing partnerId header.")
+        if partner == DEMO_ENCRYPTED.partner_id:
+            return self._sso_token_encrypted(headers, body, token_field)
         if partner != DEMO.partner_id:
             return _envelope(400, 1, f"Unknown partnerId: {partner}.")
+        return self._sso_token_plain(headers, body, token_field)
+
+    def _sso_token_encrypted(self, headers: dict[str, str], body: bytes,
+                             token_field: str | None) -> _Reply:
+        """The encrypted partner: decrypt the request, answer as usual, encrypt the reply."""
+        from enkash_desktop.core.crypto import (
+            decrypt_bytes,
+            derive_key,
+            encrypt_payload,
+            wrapped_cipher_text,
+        )
+
+        key = derive_key(DEMO_ENCRYPTED.oauth_client_secret, DEMO_ENCRYPTED_RULE)
+        encoded = wrapped_cipher_text(body)
+        if encoded is None:
+            return _envelope(400, 1, ENCRYPTION_REQUIRED_MESSAGE)
+        try:
+            plain = decrypt_bytes(base64.b64decode(encoded, validate=True), key)
+            json.loads(plain.decode("utf-8"))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return _envelope(400, 1, UNDECRYPTABLE_MESSAGE)
+        reply = self._sso_token_plain(headers, plain, token_field)
+        reply.body = encrypt_payload(reply.body, key)
+        return reply
+
+    def _sso_token_plain(self, headers: dict[str, str], body: bytes,
+                         token_field: str | None) -> _Reply:
+        """The SSO call once the partner is known and the body is plain JSON."""
         auth = headers.get("authorization", "").strip()
         if auth[:7].lower() == "bearer ":
             auth = auth[7:].strip()
@@ -725,6 +776,13 @@ def serve_forever(
             f"password {DEMO.password}, OAuth client {DEMO.oauth_client_id} / "
             f"{DEMO.oauth_client_secret}, clientId {DEMO.login_client_id}. "
             "Press Ctrl+C to stop.",
+            flush=True,
+        )
+        e = DEMO_ENCRYPTED
+        print(
+            f"Encrypted partner {e.partner_id}: user {e.username}, password {e.password}, "
+            f"OAuth client {e.oauth_client_id} / {e.oauth_client_secret}; its requests must be "
+            "encrypted with the first 16 characters of that client secret.",
             flush=True,
         )
         try:

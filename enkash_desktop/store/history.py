@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from enkash_desktop.core.csvsafe import neutralise_row
 from enkash_desktop.core.models import SsoResult
 
 from .atomic import open_atomic
@@ -54,7 +55,6 @@ _SPARSE_COUNT_LIMIT = 100_000
 _REDACTED = "[redacted]"
 # Above any character a prefix can be followed by: makes "starts with" an index range.
 _MAX_CHAR = "\U0010ffff"
-_CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ class HistoryStore:
                     record = _record_of(row)
                     values = [getattr(record, n) for n in names]
                     stamp = datetime.fromtimestamp(record.time, UTC).isoformat(timespec="seconds")
-                    writer.writerow(_csv_safe([*values[:2], stamp, *values[2:]]))
+                    writer.writerow(neutralise_row([*values[:2], stamp, *values[2:]]))
                     count += 1
                     if count % 1000 == 0:
                         out.write(chunk.getvalue().encode("utf-8"))
@@ -640,14 +640,3 @@ def _record_of(row: tuple[Any, ...]) -> CallRecord:
     )
 
 
-def _csv_safe(values: list[Any]) -> list[Any]:
-    """Prefix text cells a spreadsheet would treat as a formula with ``'``."""
-    out: list[Any] = []
-    for value in values:
-        if value is None:
-            out.append("")
-        elif isinstance(value, str) and value.startswith(_CSV_DANGEROUS):
-            out.append("'" + value)
-        else:
-            out.append(value)
-    return out

@@ -87,9 +87,9 @@ def setup_logging(log_file: Path, *, level: int = logging.INFO) -> logging.Handl
         return None
     handler.setFormatter(logging.Formatter(_FORMAT))
     handler.addFilter(RedactingFilter())
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(min(root.level or level, level))
+    handler.setLevel(level)
+    logging.getLogger().addHandler(handler)
+    logging.getLogger("enkash_desktop").setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     return handler

@@ -1,0 +1,376 @@
+"""Batch sends: SSO tokens for many cardholders, a bounded pool of threads, resumable results.
+
+:func:`run_batch` sends rows through one :class:`EnkashClient` (one connection pool, one
+bearer token) with at most ``concurrency`` calls in flight. It never sends a row twice in a
+run, nor a row the caller says is already done, so a batch can be resumed after a cancel or
+a crash. Authentication failures pause it instead of burning through the rows: the client
+already shares one login among threads refused at the same time and never repeats a failed
+login, and the batch stops starting rows until the caller decides (``pause_on_auth``).
+
+:class:`BatchResults` is the results CSV (ids, admin, outcome, message, portal link, time):
+loaded for resume, updated per result, written atomically by the writer the caller passes
+(the store's ``write_atomic``: owner-only, temp file and rename). Its portal links sign in as
+the cardholders until they expire: callers show :data:`LINKS_WARNING`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence, Set
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from queue import SimpleQueue
+
+from .client import EnkashClient
+from .csvsafe import BOM, RowProblem, encode_csv, restore_cell
+from .errors import EnkashError, ErrorKind
+from .models import Cardholder, SsoResult
+
+RowKey = tuple[str, str, str, bool]  # card account id, company id, EnKash card id, admin
+
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 16
+# A row refused for authentication is tried again after each "continue", this often at most.
+MAX_ATTEMPTS = 3
+AUTH_KINDS = frozenset({ErrorKind.TOKEN_EXPIRED, ErrorKind.LOGIN_FAILED,
+                        ErrorKind.LOCKOUT_RISK, ErrorKind.ACCOUNT_LOCKED})
+_ETA_WINDOW = 32  # completions in the moving average behind the ETA
+
+RESULT_COLUMNS = ("card_account_id", "company_id", "enkash_card_id", "admin", "outcome",
+                  "message", "portal_link", "time_utc")
+LINKS_WARNING = (
+    "The portal links in the results file sign in as the cardholders until they expire. "
+    "Please keep the file private and delete it when you no longer need it."
+)
+NO_LINK_MESSAGE = (
+    "The SSO token was minted, but no portal link could be built because the profile has no "
+    "SSO partner name."
+)
+# Exit codes from least to most severe (DESIGN.md): 2 a bad row, 4 rejected, 3 network, 5 server.
+_EXIT_RANK = {0: 0, 2: 1, 4: 2, 3: 3, 5: 4}
+
+
+def row_key(cardholder: Cardholder) -> RowKey:
+    """The identity of a row for resume and de-duplication: the three ids and admin."""
+    return (cardholder.card_account_id.strip(), cardholder.company_id.strip(),
+            cardholder.enkash_card_id.strip(), cardholder.admin)
+
+
+def check_concurrency(concurrency: int) -> int:
+    """``concurrency`` if it is 1 to 16, else BAD_INPUT (the API is not ours to flood)."""
+    if isinstance(concurrency, bool) or not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise EnkashError(ErrorKind.BAD_INPUT,
+                          f"Concurrency must be a whole number from 1 to {MAX_CONCURRENCY}.",
+                          field="concurrency")
+    return concurrency
+
+
+class BatchEnd(Enum):
+    """Why a batch stopped."""
+
+    COMPLETE = "complete"  # every row has a result (or was skipped)
+    CANCELLED = "cancelled"  # the cancel event was set; rows not started were not sent
+    AUTHENTICATION = "authentication"  # stopped on an authentication failure
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Counts so far and an estimate of the time left (None until it can be estimated)."""
+
+    total: int  # rows given
+    done: int  # rows with a result in this run
+    ok: int
+    failed: int
+    skipped: int  # already done before this run, or repeated in the input
+    remaining: int  # rows still to send or in flight
+    elapsed_s: float
+    eta_s: float | None
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """How a batch ended: final counts, why it stopped, and the failures by kind."""
+
+    progress: BatchProgress
+    end: BatchEnd
+    not_started: int
+    failures: tuple[tuple[ErrorKind, int], ...]  # final outcome of each failed row, counted
+    auth_error: EnkashError | None = None  # what stopped it, when end is AUTHENTICATION
+
+    @property
+    def ok(self) -> bool:
+        return self.end is BatchEnd.COMPLETE and self.progress.failed == 0
+
+    @property
+    def exit_code(self) -> int:
+        """The `enkash-sso batch` exit code: 0, or the most severe failure's (5 > 3 > 4 > 2)."""
+        codes = [kind.exit_code for kind, _ in self.failures]
+        if self.end is BatchEnd.AUTHENTICATION and self.auth_error is not None:
+            codes.append(self.auth_error.kind.exit_code)
+        if self.end is BatchEnd.CANCELLED and self.not_started:
+            codes.append(ErrorKind.CANCELLED.exit_code)
+        return max(codes, key=lambda c: _EXIT_RANK.get(c, 5), default=0)
+
+
+class _Tracker:
+    """Counts and a moving-average ETA over the last completions."""
+
+    def __init__(self, total: int, skipped: int) -> None:
+        self.total = total
+        self.skipped = skipped
+        self.started = time.perf_counter()
+        self.results: dict[int, bool] = {}
+        self.ok = 0
+        self._times: deque[float] = deque(maxlen=_ETA_WINDOW)
+
+    def record(self, index: int, ok: bool) -> None:
+        before = self.results.get(index)
+        self.ok += int(ok) - int(bool(before))
+        self.results[index] = ok
+        self._times.append(time.perf_counter())
+
+    def restart_window(self) -> None:
+        """Forget the rate after a pause, which says nothing about the server's speed."""
+        self._times.clear()
+
+    def progress(self, remaining: int) -> BatchProgress:
+        eta: float | None = None
+        if remaining == 0:
+            eta = 0.0
+        elif len(self._times) >= 2 and self._times[-1] > self._times[0]:
+            rate = (len(self._times) - 1) / (self._times[-1] - self._times[0])
+            eta = remaining / rate
+        done = len(self.results)
+        return BatchProgress(self.total, done, self.ok, done - self.ok, self.skipped,
+                             remaining, time.perf_counter() - self.started, eta)
+
+
+def run_batch(
+    client: EnkashClient,
+    rows: Sequence[Cardholder],
+    *,
+    on_result: Callable[[int, SsoResult], None],
+    cancel: threading.Event,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    done_keys: Set[RowKey] = frozenset(),
+    pause_on_auth: Callable[[EnkashError], bool] | None = None,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+) -> BatchSummary:
+    """Send an SSO call for each row, at most ``concurrency`` at a time; never raises for a row.
+
+    ``on_result(index, result)`` and ``on_progress`` run on the calling thread, one at a
+    time, as calls finish. Rows whose :func:`row_key` is in ``done_keys``, or repeats an
+    earlier row, are skipped. Once ``cancel`` is set no new row starts; calls in flight
+    finish and are reported (call ``client.cancel()`` as well to abort them).
+
+    An authentication failure (token refused after the one refresh, login failed, lockout
+    risk, account locked) pauses the batch: no new row starts, calls in flight finish, then
+    ``pause_on_auth(error)`` is called with nothing in flight. True continues (the refused
+    rows are tried again, so a row may be reported twice: the last report wins); False, or
+    no callback, stops. An exception from a callback stops the batch and propagates.
+    """
+    check_concurrency(concurrency)
+    pending: deque[int] = deque()
+    seen = set(done_keys)
+    for index, row in enumerate(rows):
+        key = row_key(row)
+        if key not in seen:
+            seen.add(key)
+            pending.append(index)
+    tracker = _Tracker(len(rows), len(rows) - len(pending))
+    final: dict[int, SsoResult] = {}
+    attempts: Counter[int] = Counter()
+    retry: list[int] = []
+    auth_error: EnkashError | None = None
+    end = BatchEnd.COMPLETE
+    in_flight: dict[Future[SsoResult], int] = {}
+    # Finished calls arrive here (cheaper than wait(), which re-arms every future each time).
+    finished: SimpleQueue[Future[SsoResult]] = SimpleQueue()
+    if on_progress is not None:
+        on_progress(tracker.progress(len(pending)))
+    # The client's login count when the batch began (or last continued): a login that fails
+    # after it is reported by every row instead of being tried again by the next one.
+    logins_seen = client.login_attempts
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="enkash-batch")
+    try:
+        while True:
+            while (pending and len(in_flight) < concurrency and auth_error is None
+                   and not cancel.is_set()):
+                index = pending.popleft()
+                attempts[index] += 1
+                future = pool.submit(client.send_sso, rows[index], logins_seen=logins_seen)
+                in_flight[future] = index
+                future.add_done_callback(finished.put)
+            if not in_flight:
+                if cancel.is_set() and (pending or retry):
+                    end = BatchEnd.CANCELLED
+                    break
+                if auth_error is None or not (pending or retry):
+                    break
+                if pause_on_auth is None or not pause_on_auth(auth_error) or cancel.is_set():
+                    end = BatchEnd.CANCELLED if cancel.is_set() else BatchEnd.AUTHENTICATION
+                    break
+                pending.extendleft(reversed(retry))
+                retry.clear()
+                auth_error = None
+                logins_seen = client.login_attempts  # the user chose to go on: may log in
+                tracker.restart_window()
+                continue
+            ready = [finished.get()]
+            while not finished.empty():
+                ready.append(finished.get())
+            for future in ready:
+                index = in_flight.pop(future)
+                result = future.result()
+                final[index] = result
+                error = result.error
+                if error is not None and error.kind in AUTH_KINDS:
+                    auth_error = auth_error or error
+                    if attempts[index] < MAX_ATTEMPTS:
+                        retry.append(index)
+                tracker.record(index, result.ok)
+                on_result(index, result)
+                if on_progress is not None:
+                    on_progress(tracker.progress(len(pending) + len(in_flight)))
+    except BaseException as exc:
+        if not isinstance(exc, Exception):  # Ctrl+C and friends: abort the calls in flight
+            client.cancel()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    kinds = Counter(r.error.kind for r in final.values() if r.error is not None)
+    return BatchSummary(
+        progress=tracker.progress(0 if end is BatchEnd.COMPLETE else len(pending)),
+        end=end,
+        not_started=len(pending),
+        failures=tuple(sorted(kinds.items(), key=lambda kv: kv[0].value)),
+        auth_error=auth_error if end is BatchEnd.AUTHENTICATION else None,
+    )
+
+
+# ------------------------------------------------------------------ the results file
+
+
+def _utc(epoch_s: float) -> str:
+    return datetime.fromtimestamp(epoch_s, UTC).isoformat(timespec="seconds")
+
+
+class BatchResults:
+    """The results CSV of a batch, one row per cardholder key (the last result wins).
+
+    ``write(path, data)`` must replace the file atomically with owner-only permissions:
+    pass :func:`enkash_desktop.store.write_atomic`. Not thread-safe: use it from the thread
+    that runs :func:`run_batch` (its callbacks run there).
+    """
+
+    def __init__(self, path: str | Path, *, write: Callable[[Path, bytes], None]) -> None:
+        self.path = Path(path)
+        self._write = write
+        self._rows: dict[RowKey, list[str]] = {}
+        self._problems: list[list[str]] = []  # input rows not sent, this run's only
+        self._dirty = False
+        self._saved_at = 0.0
+
+    @classmethod
+    def load(cls, path: str | Path, *, write: Callable[[Path, bytes], None]) -> BatchResults:
+        """The results already in ``path`` (none if it does not exist), for resuming.
+
+        Raises BAD_INPUT when ``path`` exists but is not a results file, so no other file
+        is ever overwritten. Rows of bad input from an earlier run are dropped: this run
+        reports the input's problems afresh.
+        """
+        results = cls(path, write=write)
+        target = results.path
+        if not target.exists():
+            return results
+        try:
+            text = target.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _not_results(target, str(exc)) from None
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(reader, None)
+            if header is None:
+                return results
+            if tuple(h.strip().lstrip(BOM) for h in header) != RESULT_COLUMNS:
+                raise _not_results(target, f"header {header!r}")
+            for record in reader:
+                if not any(record):
+                    continue
+                cells = [restore_cell(c) for c in record[:len(RESULT_COLUMNS)]]
+                cells += [""] * (len(RESULT_COLUMNS) - len(cells))
+                if cells[4] == ErrorKind.BAD_INPUT.value:
+                    continue
+                key = (cells[0], cells[1], cells[2], cells[3] == "admin")
+                results._rows[key] = cells
+        except csv.Error as exc:
+            raise _not_results(target, str(exc)) from None
+        return results
+
+    def __len__(self) -> int:
+        return len(self._rows) + len(self._problems)
+
+    def rows(self) -> list[list[str]]:
+        """Every row as written (before neutralisation): results first-seen first, then
+        the input's problems."""
+        return [list(r) for r in (*self._rows.values(), *self._problems)]
+
+    def done_keys(self) -> frozenset[RowKey]:
+        """The rows that succeeded: a resumed batch skips them."""
+        return frozenset(k for k, r in self._rows.items() if r[4] == "success")
+
+    def add(self, result: SsoResult) -> None:
+        """Record a call's outcome (replacing an earlier one for the same cardholder)."""
+        card = result.cardholder
+        message = result.message
+        if result.ok and not result.sso_url:
+            message = NO_LINK_MESSAGE
+        self._set(row_key(card), [card.card_account_id, card.company_id, card.enkash_card_id,
+                                  "admin" if card.admin else "employee", result.outcome,
+                                  message, result.sso_url, _utc(result.started_at)])
+
+    def add_problems(self, problems: Iterable[RowProblem]) -> None:
+        """Record input rows that were not sent, with their line and reason."""
+        now = _utc(time.time())
+        for p in problems:
+            card = p.cardholder or Cardholder("", "", "")
+            self._problems.append([card.card_account_id, card.company_id, card.enkash_card_id,
+                                   "admin" if card.admin else "employee",
+                                   ErrorKind.BAD_INPUT.value, p.text, "", now])
+        self._dirty = True
+
+    def _set(self, key: RowKey, cells: list[str]) -> None:
+        self._rows[key] = cells
+        self._dirty = True
+
+    def encode(self) -> bytes:
+        """The file's bytes: UTF-8 with a byte-order mark, every cell neutralised."""
+        return encode_csv(RESULT_COLUMNS, [*self._rows.values(), *self._problems])
+
+    def save(self) -> None:
+        """Write the file now (atomically, through the writer given at construction)."""
+        self._write(self.path, self.encode())
+        self._dirty = False
+        self._saved_at = time.monotonic()
+
+    def save_if_due(self, interval_s: float = 1.0) -> None:
+        """Save when something changed and ``interval_s`` has passed since the last save."""
+        if self._dirty and time.monotonic() - self._saved_at >= interval_s:
+            self.save()
+
+
+def _not_results(path: Path, detail: str) -> EnkashError:
+    return EnkashError(
+        ErrorKind.BAD_INPUT,
+        f"The output file {path} already exists and is not a results file of a batch, so it "
+        "was left alone. Please choose another output file.",
+        detail=detail,
+        field="output",
+    )
