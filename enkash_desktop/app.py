@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from enkash_desktop.gui.main_window import MainWindow
+    from enkash_desktop.store.history import HistoryStore
+    from enkash_desktop.store.paths import AppPaths
 
 log = logging.getLogger("enkash_desktop")
 
@@ -116,11 +118,26 @@ def start_services(window: MainWindow, *, demo: bool, state: dict[str, object]) 
                        warning=True)
 
 
+def _open_history(paths: AppPaths) -> HistoryStore | None:
+    """The history database, with the retention setting applied; None if it cannot open."""
+    from enkash_desktop.store.errors import StoreError
+    from enkash_desktop.store.history import HistoryStore
+
+    try:
+        return HistoryStore(paths.history_file)
+    except StoreError as exc:
+        log.error("the history could not be opened: %s", exc)
+        return None
+
+
 def stop_services(state: dict[str, object]) -> None:
-    """Stop the sandbox, if start-up started one."""
+    """Stop the sandbox (if start-up started one) and close the history database."""
     sandbox = state.pop("sandbox", None)
     if sandbox is not None:
         sandbox.stop()  # type: ignore[attr-defined]
+    history = state.pop("history", None)
+    if history is not None:
+        history.close()  # type: ignore[attr-defined]
 
 
 def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None:
@@ -148,10 +165,14 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
 
         sandbox = Sandbox().start()
         state["sandbox"] = sandbox
+    history = _open_history(paths)
+    state["history"] = history
     window.attach(
         settings_store=settings_store,
         secret_store=SecretStore(),
         failures=FileFailureCounter(paths.login_state_file),
+        history_store=history,
+        paths=paths,
         sandbox=sandbox,
         demo=demo,
         loaded=loaded,

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -56,8 +57,12 @@ from .worker import Task
 if TYPE_CHECKING:
     from enkash_desktop.core.client import EnkashClient
     from enkash_desktop.sandbox import Sandbox
+    from enkash_desktop.store.history import HistoryStore
+    from enkash_desktop.store.paths import AppPaths
     from enkash_desktop.store.secrets import SecretStore
     from enkash_desktop.store.settings import LoadedSettings, SettingsStore
+
+    from .history_panel import HistoryPanel
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,11 @@ PREF_GEOMETRY = "window_geometry"
 PREF_WINDOW_STATE = "window_state"
 PREF_MAIN_SPLITTER = "main_splitter"
 PREF_RESULT_SPLITTER = "result_splitter"
+# History retention, applied at start (preferences in settings.json; null keeps everything).
+PREF_RETENTION_DAYS = "history_retention_days"
+PREF_RETENTION_ROWS = "history_retention_rows"
+DEFAULT_RETENTION_DAYS = 365
+DEFAULT_RETENTION_ROWS = 1_000_000
 
 CLOSE_WAIT_MS = 1500
 COUNTDOWN_INTERVAL_MS = 500
@@ -94,8 +104,12 @@ class MainWindow(QMainWindow):
         sandbox: Sandbox | None = None,
         demo: bool = False,
         loaded: LoadedSettings | None = None,
+        history_store: HistoryStore | None = None,
+        paths: AppPaths | None = None,
     ) -> None:
         super().__init__()
+        self._paths: AppPaths | None = None
+        self.history: HistoryPanel | None = None
         self._settings_store: SettingsStore | None = None
         self._secret_store: SecretStore | None = None
         self._failures: FailureCounter = failures or MemoryFailureCounter()
@@ -145,7 +159,8 @@ class MainWindow(QMainWindow):
         self.resize(1180, 780)
         if settings_store is not None:
             self.attach(settings_store=settings_store, secret_store=secret_store,
-                        failures=failures, sandbox=sandbox, demo=demo, loaded=loaded)
+                        failures=failures, sandbox=sandbox, demo=demo, loaded=loaded,
+                        history_store=history_store, paths=paths)
 
     # =============================================================== building
 
@@ -236,7 +251,11 @@ class MainWindow(QMainWindow):
         self.result_splitter = QSplitter(Qt.Orientation.Vertical)
         self.result_splitter.setChildrenCollapsible(False)
         self.result_splitter.addWidget(right)
-        self.result_splitter.addWidget(self.reply)
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.setDocumentMode(True)
+        self.lower_tabs.setAccessibleName(self.tr("Reply and history"))
+        self.lower_tabs.addTab(self.reply, self.tr("&Reply"))
+        self.result_splitter.addWidget(self.lower_tabs)
         self.result_splitter.setStretchFactor(0, 0)
         self.result_splitter.setStretchFactor(1, 1)
 
@@ -308,6 +327,13 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.open_logs_action = QAction(self.tr("Open &log folder"), self)
+        self.open_logs_action.triggered.connect(self.open_log_folder)
+        self.diagnostics_action = QAction(self.tr("Export &diagnostics…"), self)
+        self.diagnostics_action.triggered.connect(self.export_diagnostics)
+        help_menu.addAction(self.open_logs_action)
+        help_menu.addAction(self.diagnostics_action)
+        help_menu.addSeparator()
         about = QAction(self.tr("&About Enkash Desktop"), self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
@@ -338,6 +364,8 @@ class MainWindow(QMainWindow):
         sandbox: Sandbox | None = None,
         demo: bool = False,
         loaded: LoadedSettings | None = None,
+        history_store: HistoryStore | None = None,
+        paths: AppPaths | None = None,
     ) -> None:
         """Connect storage (and the demo sandbox) and show the current profile.
 
@@ -347,6 +375,7 @@ class MainWindow(QMainWindow):
         """
         self._settings_store = settings_store
         self._secret_store = secret_store
+        self._paths = paths
         if failures is not None:
             self._failures = failures
         self._sandbox = sandbox
@@ -356,6 +385,8 @@ class MainWindow(QMainWindow):
         self._read_only_settings = loaded.read_only
         self._preferences = dict(settings.preferences)
         self._profiles = {p.name: p for p in settings.profiles}
+        if history_store is not None:
+            self._attach_history(history_store)
         self._restore_layout()
         if loaded.notice:
             self.show_notice(loaded.notice)
@@ -746,6 +777,8 @@ class MainWindow(QMainWindow):
             return
         self.result.show_result(value)
         self.reply.show_reply(value.reply_redacted)
+        if self.history is not None:
+            self.history.record_result(value)
         self._status(self.tr("The SSO token is ready.") if value.ok else
                      tr_core(value.error.message if value.error else ""))
 
@@ -932,6 +965,88 @@ class MainWindow(QMainWindow):
 
     # =============================================================== misc
 
+    # =============================================================== history
+
+    def _attach_history(self, store: HistoryStore) -> None:
+        from .history_panel import HistoryPanel
+
+        self.history = HistoryPanel(store=store)
+        self.history.send_again_requested.connect(self._send_again)
+        self.history.failed.connect(self._status)
+        self.history.set_profiles(sorted(self._profiles))
+        self.lower_tabs.addTab(self.history, self.tr("&History"))
+        if store.notice:
+            self.show_notice(store.notice)
+        days = self._preferences.get(PREF_RETENTION_DAYS, DEFAULT_RETENTION_DAYS)
+        rows = self._preferences.get(PREF_RETENTION_ROWS, DEFAULT_RETENTION_ROWS)
+
+        def retention() -> object:
+            return store.apply_retention(days if isinstance(days, int) else None,
+                                         rows if isinstance(rows, int) else None)
+
+        self._run_background(retention, None, name="history retention")
+
+    def _send_again(self, cardholder: Cardholder) -> None:
+        """Refill the form from a past call; the user presses Send (nothing is sent here)."""
+        self.cardholder.load(cardholder)
+        self.lower_tabs.setCurrentWidget(self.reply)
+        self.cardholder.card_account_edit.setFocus()
+        self._status(self.tr("The form was filled from the history. Press Send to send."))
+
+    # =============================================================== support
+
+    def open_log_folder(self) -> None:
+        """Show the log folder in the file manager (for support tickets)."""
+        if self._paths is None:
+            return
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        self._paths.log_dir.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._paths.log_dir)))
+
+    def _choose_diagnostics_path(self) -> str:
+        import time
+
+        from PySide6.QtWidgets import QFileDialog
+
+        name = time.strftime("enkash-desktop-diagnostics-%Y%m%d-%H%M%S.zip")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export diagnostics"), name, self.tr("Zip files (*.zip)"))
+        return path
+
+    def export_diagnostics(self) -> None:
+        """Write a zip of redacted logs, settings and versions, on a worker."""
+        if self._paths is None:
+            return
+        target = self._choose_diagnostics_path()
+        if not target:
+            return
+        from pathlib import Path
+
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        paths = self._paths
+        extra = {"qt": qVersion(), "pyside6": pyside_version,
+                 "platform_plugin": QGuiApplication.platformName()}
+
+        def job() -> object:
+            from enkash_desktop.store.diagnostics import export_diagnostics
+
+            return export_diagnostics(paths, Path(target), extra)
+
+        def done(value: object) -> None:
+            self._status(self.tr("Diagnostics were saved to %s. They contain no secrets.")
+                         % target)
+
+        def failed(exc: object) -> None:
+            dialogs.inform(self, self.tr("Export diagnostics"),
+                           self.tr("The diagnostics could not be saved."),
+                           informative=str(exc), warning=True)
+
+        self._run_background(job, done, failed, name="diagnostics")
+
     def _status(self, text: str) -> None:
         if not self._closing:
             self.statusBar().showMessage(text, 8000)
@@ -978,6 +1093,8 @@ class MainWindow(QMainWindow):
         if self._call_client is not None:
             self._call_client.cancel()
         self._pool.clear()
+        if self.history is not None:
+            self.history.shutdown(CLOSE_WAIT_MS)
         if not self._pool.waitForDone(CLOSE_WAIT_MS):
             log.warning("a background task was still running when the window closed")
         if self._settings_store is not None and self._ready:

@@ -16,6 +16,7 @@ from enkash_desktop.core.lockout import MemoryFailureCounter
 from enkash_desktop.gui import dialogs
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import Sandbox
+from enkash_desktop.store.history import HistoryStore
 from enkash_desktop.store.paths import AppPaths
 from enkash_desktop.store.secrets import SecretStore
 from enkash_desktop.store.settings import SettingsStore
@@ -75,16 +76,22 @@ def keyring_backend() -> MemoryKeyring:
 
 @pytest.fixture
 def make_window(qtbot: Any, home: AppPaths, sandbox: Sandbox, keyring_backend: MemoryKeyring,
-                asker: Asker) -> Callable[..., MainWindow]:
+                asker: Asker) -> Iterator[Callable[..., MainWindow]]:
     """Build a shown window on the demo profile (sandbox) with storage under ``home``."""
 
-    def make(*, demo: bool = True, with_sandbox: bool = True) -> MainWindow:
+    def make(*, demo: bool = True, with_sandbox: bool = True,
+             with_history: bool = False) -> MainWindow:
+        history = HistoryStore(home.history_file) if with_history else None
+        if history is not None:
+            stores.append(history)
         window = MainWindow(
             settings_store=SettingsStore(home.settings_file),
             secret_store=SecretStore(keyring_backend, timeout_s=2.0),
             failures=MemoryFailureCounter(),
             sandbox=sandbox if with_sandbox else None,
             demo=demo,
+            history_store=history,
+            paths=home,
         )
         qtbot.addWidget(window)
         window.show()
@@ -93,7 +100,10 @@ def make_window(qtbot: Any, home: AppPaths, sandbox: Sandbox, keyring_backend: M
         qtbot.wait(10)  # deliver the background results
         return window
 
-    return make
+    stores: list[HistoryStore] = []
+    yield make
+    for store in stores:
+        store.close()
 
 
 @pytest.fixture
