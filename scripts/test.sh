@@ -10,13 +10,18 @@ say "ruff"
 say "mypy (core and store)"
 .venv/bin/mypy
 
-# A throw-away keyring password: the keyring lives only as long as this D-Bus session.
+# A throw-away keyring in a temporary folder (never the user's own), unlocked with a
+# throw-away password; it lives only as long as this D-Bus session.
+KEYRING_HOME="$(mktemp -d)"
+trap 'rm -rf "$KEYRING_HOME"' EXIT
+export XDG_DATA_HOME="$KEYRING_HOME/data" XDG_CONFIG_HOME="$KEYRING_HOME/config"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
 export ENKASH_TEST_KEYRING_PASSWORD="enkash-test-$$"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 # The whole suite includes the installer test, which builds the Linux packages (minutes).
 export ENKASH_PACKAGING="${ENKASH_PACKAGING:-1}"
 say "pytest (inside a private D-Bus session with an unlocked gnome-keyring)"
-exec dbus-run-session -- sh -c '
+dbus-run-session -- sh -c '
   printf %s "$ENKASH_TEST_KEYRING_PASSWORD" |
     gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec .venv/bin/python -m pytest "$@"
