@@ -6,7 +6,7 @@ Panels only collect values and show messages; what is valid is decided by
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -24,16 +24,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from enkash_desktop.core.crypto import ENCRYPTION_HELP, RULE_LABELS
 from enkash_desktop.core.models import (
     SUGGESTED_AUTH_URLS,
     SUGGESTED_BASE_URLS,
     Cardholder,
     Environment,
+    PayloadEncryption,
     Profile,
     Secrets,
 )
 
-from .widgets import PRODUCTION_COLOR, SUCCESS_COLOR, Banner, FieldMessage, SecretLineEdit
+from .widgets import (
+    PRODUCTION_COLOR,
+    SUCCESS_COLOR,
+    WARNING_COLOR,
+    Banner,
+    FieldMessage,
+    SecretLineEdit,
+)
 
 PROFILE_TEXT_FIELDS = ("name", "base_url", "auth_base_url", "portal_url", "partner_id",
                        "portal_partner", "username", "oauth_client_id", "login_client_id")
@@ -222,6 +231,28 @@ class PartnerPanel(QWidget):
         self.timeout_spin.setSuffix(self.tr(" s"))
         self.conn_rows.add("timeout_s", self.tr("&Timeout"), self.timeout_spin,
                            help_text=self.tr("How long to wait for the server's answer."))
+        self.encryption_combo = QComboBox()
+        for rule, label in RULE_LABELS.items():
+            self.encryption_combo.addItem(
+                QCoreApplication.translate("EnkashError", label), rule.value)
+        self.encryption_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.encryption_combo.setMinimumContentsLength(14)
+        help_text = QCoreApplication.translate("EnkashError", ENCRYPTION_HELP)
+        self.conn_rows.add("encryption", self.tr("Payload e&ncryption"),
+                           self.encryption_combo, help_text=help_text)
+        self.encryption_combo.setWhatsThis(help_text)
+        # A note of its own (not the field's message line, which validation rewrites).
+        self.encryption_note = QLabel(self.tr("ECB is weak; EnKash's API requires it."))
+        self.encryption_note.setWordWrap(True)
+        self.encryption_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.encryption_note.setStyleSheet(f"color: {WARNING_COLOR.name()};")
+        self.encryption_note.setAccessibleName(self.tr("Payload encryption note"))
+        self.encryption_note.setToolTip(help_text)
+        self.encryption_note.hide()
+        column = self.encryption_combo.parentWidget().layout()
+        assert isinstance(column, QVBoxLayout)
+        column.insertWidget(1, self.encryption_note)  # under the combo, above its message
         outer.addWidget(conn_box)
 
         # -- login -----------------------------------------------------------------------
@@ -280,6 +311,7 @@ class PartnerPanel(QWidget):
             widget.textEdited.connect(lambda _t, k=key: self.touched.add(k))
         self.environment_combo.currentIndexChanged.connect(self._environment_changed)
         self.timeout_spin.valueChanged.connect(self._emit_changed)
+        self.encryption_combo.currentIndexChanged.connect(self._encryption_changed)
         self.profile_combo.activated.connect(
             lambda index: self.profileChosen.emit(self.profile_combo.itemText(index)))
         self.new_button.clicked.connect(self.newRequested)
@@ -317,7 +349,14 @@ class PartnerPanel(QWidget):
         text = {key: w.text() for key, w in self._text_inputs().items()
                 if key in PROFILE_TEXT_FIELDS}
         return self._base.with_changes(environment=self.environment,
-                                       timeout_s=float(self.timeout_spin.value()), **text)
+                                       timeout_s=float(self.timeout_spin.value()),
+                                       encryption=self.encryption, **text)
+
+    @property
+    def encryption(self) -> PayloadEncryption:
+        """The payload encryption key rule chosen in the panel (Off by default)."""
+        value = self.encryption_combo.currentData()
+        return PayloadEncryption(value) if value else PayloadEncryption.OFF
 
     def secrets(self) -> Secrets:
         """The secrets as typed."""
@@ -337,6 +376,8 @@ class PartnerPanel(QWidget):
             index = self.environment_combo.findData(profile.environment.value)
             self.environment_combo.setCurrentIndex(max(0, index))
             self.timeout_spin.setValue(profile.timeout_s)
+            self.encryption_combo.setCurrentIndex(
+                max(0, self.encryption_combo.findData(profile.encryption.value)))
             for key in ("environment", "base_url", "auth_base_url", "portal_url"):
                 widget = self._input(key)
                 if isinstance(widget, QLineEdit):
@@ -348,6 +389,7 @@ class PartnerPanel(QWidget):
         finally:
             self._loading = False
         self._environment_changed()
+        self._encryption_changed()
 
     def load_secrets(self, secrets: Secrets) -> None:
         fields = self._text_inputs()
@@ -419,6 +461,10 @@ class PartnerPanel(QWidget):
         portal = env.default_portal_url
         self.portal_url_edit.setPlaceholderText(
             portal or self.tr("Required for this environment"))
+        self._emit_changed()
+
+    def _encryption_changed(self) -> None:
+        self.encryption_note.setVisible(self.encryption is not PayloadEncryption.OFF)
         self._emit_changed()
 
     def _emit_changed(self) -> None:

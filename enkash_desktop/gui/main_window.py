@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from enkash_desktop.store.secrets import SecretStore
     from enkash_desktop.store.settings import LoadedSettings, SettingsStore
 
+    from .batch_dialog import BatchDialog
     from .history_panel import HistoryPanel
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._paths: AppPaths | None = None
         self.history: HistoryPanel | None = None
+        self._history_store: HistoryStore | None = None
+        self.batch_dialog: BatchDialog | None = None
         self._settings_store: SettingsStore | None = None
         self._secret_store: SecretStore | None = None
         self._failures: FailureCounter = failures or MemoryFailureCounter()
@@ -309,6 +312,13 @@ class MainWindow(QMainWindow):
         for action in (self.send_action, self.cancel_action, self.token_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        self.batch_action = QAction(self.tr("&Batch from CSV…"), self)
+        self.batch_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.batch_action.setStatusTip(self.tr("Mint SSO tokens for every cardholder in a CSV "
+                                               "file."))
+        self.batch_action.triggered.connect(self.open_batch)
+        file_menu.addAction(self.batch_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.save_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -325,6 +335,20 @@ class MainWindow(QMainWindow):
         for action in (self.copy_link_action, self.copy_curl_action,
                        self.copy_curl_secrets_action):
             edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        self.paste_curl_action = QAction(self.tr("&Paste cURL…"), self)
+        self.paste_curl_action.setShortcut(QKeySequence("Ctrl+Shift+V"))
+        self.paste_curl_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.paste_curl_action.setStatusTip(self.tr("Fill the form from an SSO request copied "
+                                                    "as a curl command."))
+        self.paste_curl_action.triggered.connect(self.paste_curl)
+        edit_menu.addAction(self.paste_curl_action)
+        from .curl_paste import CurlPasteFilter
+
+        # Ctrl+V in an empty cardholder form with a curl command on the clipboard imports it.
+        self._curl_filter = CurlPasteFilter(self._paste_curl_into_empty_form, self)
+        for edit in self.cardholder.rows.inputs.values():
+            edit.installEventFilter(self._curl_filter)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.open_logs_action = QAction(self.tr("Open &log folder"), self)
@@ -338,7 +362,8 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
-        for action in (self.send_action, self.cancel_action, self.copy_link_action):
+        for action in (self.send_action, self.cancel_action, self.copy_link_action,
+                       self.paste_curl_action):
             self.addAction(action)
 
     def _set_tab_order(self) -> None:
@@ -963,6 +988,172 @@ class MainWindow(QMainWindow):
             self._status(self.tr("The request was copied as a cURL command, with its "
                                  "secrets."))
 
+    # =============================================================== pasting cURL
+
+    def _ask_curl_text(self, initial: str) -> str | None:
+        """The command to import, from a small dialog (tests replace this method)."""
+        from .curl_paste import ask_curl_text
+
+        return ask_curl_text(self, initial)
+
+    def paste_curl(self) -> None:
+        """Edit → Paste cURL…: a text box prefilled from the clipboard, then import it."""
+        if not self._ready or self._call is not None:
+            return
+        from .curl_paste import looks_like_curl
+
+        clipboard = QGuiApplication.clipboard().text()
+        text = self._ask_curl_text(clipboard if looks_like_curl(clipboard) else "")
+        if text and text.strip():
+            self.import_curl(text)
+
+    def _paste_curl_into_empty_form(self) -> bool:
+        """Ctrl+V in the cardholder form: import a curl command when the form is empty."""
+        from .curl_paste import looks_like_curl
+
+        holder = self.cardholder.cardholder()
+        empty = not any(getattr(holder, key).strip() for key in
+                        ("card_account_id", "company_id", "enkash_card_id"))
+        text = QGuiApplication.clipboard().text()
+        if not empty or not looks_like_curl(text) or self._call is not None or not self._ready:
+            return False
+        self.import_curl(text)
+        return True
+
+    def import_curl(self, text: str) -> bool:
+        """Fill the form from a curl command; secrets only after the user says yes.
+
+        Base URL and partner id go to the profile, the ids to the cardholder form, and the
+        Authorization and Cookie only into the profile's secret fields (never the history or
+        the log). Everything the core noticed is shown; nothing is dropped silently.
+        """
+        from dataclasses import replace
+
+        from enkash_desktop.core.crypto import derive_key
+        from enkash_desktop.core.curl_import import parse_curl
+        from enkash_desktop.core.models import PayloadEncryption
+
+        from .curl_paste import import_notes
+
+        title = self.tr("Paste cURL")
+        profile = self.partner.profile()
+        secrets = self.partner.secrets()
+        key: bytes | None = None
+        if profile.encryption is not PayloadEncryption.OFF:
+            try:
+                key = derive_key(secrets.client_secret, profile.encryption)
+            except EnkashError:
+                key = None  # the core then explains that the body cannot be read
+        try:
+            imported = parse_curl(text, decrypt_key=key)
+        except EnkashError as exc:
+            message = tr_core(exc.message)
+            dialogs.inform(self, title, message, warning=True)
+            self._status(message)
+            return False
+
+        notes: list[str] = []
+        base_url = imported.base_url.rstrip("/")
+        if base_url != profile.base_url.strip().rstrip("/"):
+            if profile.managed:
+                notes.append(self.tr("The command calls %s, but this profile's base URL is "
+                                     "set by your administrator, so it was kept.") % base_url)
+            else:
+                if profile.base_url.strip():
+                    notes.append(self.tr("The base URL was changed from %s to %s.")
+                                 % (profile.base_url.strip(), base_url))
+                self.partner.base_url_edit.setText(base_url)
+        if imported.partner_id and imported.partner_id != profile.partner_id.strip():
+            if profile.partner_id.strip():
+                notes.append(self.tr("The partner id was changed from %s to %s.")
+                             % (profile.partner_id.strip(), imported.partner_id))
+            self.partner.partner_id_edit.setText(imported.partner_id)
+        admin = self.cardholder.cardholder().admin  # a curl command does not say
+        self.cardholder.load(replace(imported.cardholder, admin=admin))
+
+        if imported.has_secrets:
+            found = [name for name, value in ((self.tr("a bearer token (Authorization)"),
+                                               imported.authorization),
+                                              (self.tr("a cookie"), imported.cookie)) if value]
+            if dialogs.ask(
+                    self, self.tr("Use the command's secrets"),
+                    self.tr("The command contains %s. Put them in this profile's secret "
+                            "fields?") % self.tr(" and ").join(found),
+                    informative=self.tr("They go only into the Manual token fields of the "
+                                        "profile, replacing what is there; they are never "
+                                        "written to the history or the log. Choose Cancel "
+                                        "to keep the current secrets."),
+                    accept_label=self.tr("Use the secrets")):
+                from enkash_desktop.store.logs import remember_secrets
+
+                new = replace(secrets, authorization=imported.authorization or
+                              secrets.authorization, cookie=imported.cookie or secrets.cookie)
+                remember_secrets(new.values())
+                self.partner.load_secrets(new)
+            else:
+                notes.append(self.tr("The command's secrets were not used; the profile's "
+                                     "secret fields were left as they were."))
+        notes += import_notes(imported)
+        self._revalidate()
+        self.cardholder.card_account_edit.setFocus()
+        if notes:
+            dialogs.inform(self, title, self.tr("The request was imported. Please check "
+                                                "these points before you send:"),
+                           informative="\n".join(f"• {note}" for note in notes))
+        self._status(self.tr("The request was imported from the curl command. Check it and "
+                             "press Send."))
+        return True
+
+    # =============================================================== batch
+
+    def open_batch(self) -> None:
+        """File → Batch from CSV…: the batch dialog for the current profile."""
+        if not self._ready or self._closing:
+            return
+        from .batch_dialog import BatchDialog
+
+        dialog = self.batch_dialog
+        if dialog is not None and dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
+            return
+        if dialog is not None:
+            dialog.deleteLater()
+        dialog = BatchDialog(self, prepare_client=self._batch_client,
+                             history_store=self._history_store)
+        dialog.history_changed.connect(self._batch_recorded)
+        self.batch_dialog = dialog
+        dialog.open()
+
+    def _batch_client(self, rows: int) -> EnkashClient | None:
+        """The window's client for the profile as typed, after the production question.
+
+        Raises BAD_INPUT when the profile cannot send; None when the user declined.
+        """
+        self._revalidate()
+        if self._call is not None:
+            raise EnkashError(ErrorKind.BAD_INPUT,
+                              self.tr("A call is in progress; please wait for it to finish."))
+        profile = self.partner.profile()
+        secrets = self.partner.secrets()
+        problems = [*profile_problems(profile).values(),
+                    *secret_problems({k: getattr(secrets, k) for k in Secrets.KINDS}).values()]
+        if problems:
+            raise EnkashError(ErrorKind.BAD_INPUT, self.tr("The profile cannot send yet: %s")
+                              % tr_core(problems[0]))
+        if profile.is_production and not dialogs.ask(
+                self.batch_dialog or self, self.tr("Batch in production"),
+                self.tr("This profile points at EnKash production. The batch mints real SSO "
+                        "tokens for %d real cardholders.") % rows,
+                informative=self.tr("Do you want to start the batch?"),
+                accept_label=self.tr("Start in production"), danger=True):
+            return None
+        return self._client_for(profile, secrets)
+
+    def _batch_recorded(self) -> None:
+        if self.history is not None and not self._closing:
+            self.history.reload()
+
     # =============================================================== misc
 
     # =============================================================== history
@@ -971,6 +1162,7 @@ class MainWindow(QMainWindow):
         from .history_panel import HistoryPanel
 
         self.history = HistoryPanel(store=store)
+        self._history_store = store
         self.history.send_again_requested.connect(self._send_again)
         self.history.failed.connect(self._status)
         self.history.set_profiles(sorted(self._profiles))
@@ -1088,6 +1280,8 @@ class MainWindow(QMainWindow):
         self._closing = True
         self._countdown.stop()
         self._elapsed_timer.stop()
+        if self.batch_dialog is not None:
+            self.batch_dialog.shutdown(CLOSE_WAIT_MS)
         for task in [*self._tasks, *([self._call] if self._call else [])]:
             task.cancelled.set()
         if self._call_client is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
@@ -20,6 +22,9 @@ from enkash_desktop.core.errors import EnkashError, ErrorKind
 from enkash_desktop.core.models import SsoResult
 
 from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR, SecretLineEdit
+
+if TYPE_CHECKING:
+    from .qr_dialog import QrDialog
 
 
 def tr_core(text: str) -> str:
@@ -113,10 +118,15 @@ class ResultView(QGroupBox):
         self.copy_link_button = QPushButton(self.tr("Copy &link"))
         self.copy_link_button.setAccessibleName(self.tr("Copy the portal link"))
         self.copy_link_button.setToolTip(self.tr("Copy the portal link (Ctrl+Shift+C)"))
+        self.qr_button = QPushButton(self.tr("Show &QR code…"))
+        self.qr_button.setAccessibleName(self.tr("Show the portal link as a QR code"))
+        self.qr_button.setToolTip(self.tr("Show the portal link as a QR code, to open it on "
+                                          "a phone."))
         link_row = QHBoxLayout()
         link_row.addWidget(self.link_edit, 1)
         link_row.addWidget(self.open_button)
         link_row.addWidget(self.copy_link_button)
+        link_row.addWidget(self.qr_button)
         details.addWidget(label_for(self.tr("Portal lin&k:"), self.link_edit,
                                     self.tr("Portal link")), 3, 0)
         details.addLayout(link_row, 3, 1, 1, 6)
@@ -128,11 +138,13 @@ class ResultView(QGroupBox):
         self.copy_token_button.clicked.connect(self.copy_token)
         self.copy_link_button.clicked.connect(self.copy_link)
         self.open_button.clicked.connect(self.open_link)
+        self.qr_button.clicked.connect(self.show_qr)
+        self.qr_dialog: QrDialog | None = None
         self.clear()
 
     def focus_order(self) -> list[QWidget]:
         return [self.token_edit, self.copy_token_button, self.link_edit, self.open_button,
-                self.copy_link_button]
+                self.copy_link_button, self.qr_button]
 
     # -- showing -----------------------------------------------------------------------
 
@@ -161,6 +173,9 @@ class ResultView(QGroupBox):
         self.token_edit.toggle_action.setEnabled(bool(token))
         self.copy_link_button.setEnabled(bool(link))
         self.open_button.setEnabled(bool(link))
+        self.qr_button.setEnabled(bool(link))
+        if self.qr_dialog is not None and self.qr_dialog.link != link:
+            self.qr_dialog.reject()  # never leave an old (or a cleared) link on screen
         self.link_edit.setPlaceholderText(
             self.tr("The link appears here after a successful send.") if not token else
             self.tr("Set the SSO partner name in the profile to build the link."))
@@ -211,6 +226,26 @@ class ResultView(QGroupBox):
             self.status.emit(self.tr("The portal link was copied to the clipboard."))
         else:
             self.status.emit(self.tr("There is no portal link to copy yet."))
+
+    def show_qr(self) -> None:
+        """Show the portal link as a QR code (only when asked: it signs in as the cardholder)."""
+        link = self.link_edit.text()
+        if not link:
+            self.status.emit(self.tr("There is no portal link to show yet."))
+            return
+        from .qr_dialog import QrDialog
+
+        if self.qr_dialog is not None:
+            self.qr_dialog.reject()
+        dialog = QrDialog(link, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: self._qr_closed(dialog))
+        self.qr_dialog = dialog
+        dialog.open()
+
+    def _qr_closed(self, dialog: QrDialog) -> None:
+        if self.qr_dialog is dialog:
+            self.qr_dialog = None
 
     def open_link(self) -> None:
         if self.link_edit.text():

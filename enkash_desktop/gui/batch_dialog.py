@@ -1,0 +1,887 @@
+"""Batch from CSV: SSO tokens for many cardholders, with a preview, progress and resume.
+
+The dialog only collects choices and shows progress. Reading the input, the calls and the
+results file are the core's (:func:`~enkash_desktop.core.csvsafe.read_cardholders_csv`,
+:func:`~enkash_desktop.core.batch.run_batch`, :class:`~enkash_desktop.core.batch.BatchResults`)
+and run on a worker thread of the dialog's private pool; progress comes back as queued
+signals. The client is the window's, for the current profile, so the lockout rules are the
+same as for Send. An authentication failure pauses the batch: the worker waits on a
+:class:`threading.Event` while the question is asked on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from enkash_desktop.core.batch import (
+    DEFAULT_CONCURRENCY,
+    LINKS_WARNING,
+    MAX_CONCURRENCY,
+    BatchEnd,
+    BatchProgress,
+    BatchResults,
+    BatchSummary,
+    check_concurrency,
+    row_key,
+    run_batch,
+)
+from enkash_desktop.core.csvsafe import CardholderRow, RowProblem, read_cardholders_csv
+from enkash_desktop.core.errors import EnkashError, ErrorKind
+from enkash_desktop.core.models import Cardholder, SsoResult
+
+from . import dialogs
+from .result_view import tr_core
+from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR
+from .worker import Task
+
+if TYPE_CHECKING:
+    from enkash_desktop.core.client import EnkashClient
+    from enkash_desktop.store.history import HistoryStore
+
+log = logging.getLogger(__name__)
+
+CLOSE_WAIT_MS = 3000
+PROGRESS_INTERVAL_S = 0.05  # at most 20 progress signals a second, whatever the row rate
+
+COL_LINE, COL_CARD_ACCOUNT, COL_COMPANY, COL_ENKASH_CARD, COL_TYPE, COL_STATUS = range(6)
+
+
+def _tr(text: str) -> str:
+    """Translate outside a widget (thread-safe, unlike creating a QObject on a worker)."""
+    return QCoreApplication.translate("BatchDialog", text)
+
+
+def _write(path: Path, data: bytes) -> None:
+    from enkash_desktop.store.atomic import write_atomic
+
+    write_atomic(path, data, mode=0o600)
+
+
+def default_output_path(input_path: Path) -> Path:
+    """``<name>-links.csv`` beside the input file."""
+    return input_path.with_name(f"{input_path.stem}-links.csv")
+
+
+# ====================================================================== the preview model
+
+
+@dataclass
+class PreviewRow:
+    """A line of the input and what became of it (``state``: ready, problem, ok, failed,
+    skipped)."""
+
+    line: int
+    cardholder: Cardholder | None
+    state: str
+    status: str
+
+
+class BatchRowsModel(QAbstractTableModel):
+    """Every row of the input file, in line order: the valid ones and the problems."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PreviewRow] = []
+        self._sent_rows: list[int] = []  # valid row index (as given to run_batch) -> model row
+        self._headers = [self.tr("Line"), self.tr("Card account id"), self.tr("Company id"),
+                         self.tr("EnKash card id"), self.tr("Card type"), self.tr("Status")]
+
+    def load(self, rows: Sequence[CardholderRow], problems: Sequence[RowProblem]) -> None:
+        self.beginResetModel()
+        ready = self.tr("Ready to send.")
+        items = [(r.line, PreviewRow(r.line, r.cardholder, "ready", ready)) for r in rows]
+        items += [(p.line, PreviewRow(p.line, p.cardholder, "problem",
+                                      self.tr("Not sent: %s") % tr_core(p.message)))
+                  for p in problems]
+        items.sort(key=lambda item: item[0])
+        self._rows = [row for _, row in items]
+        self._sent_rows = [i for i, row in enumerate(self._rows) if row.state != "problem"]
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.load([], [])
+
+    def valid_cardholders(self) -> list[Cardholder]:
+        """The rows to send, in the order :meth:`set_result` indexes them."""
+        out: list[Cardholder] = []
+        for i in self._sent_rows:
+            holder = self._rows[i].cardholder
+            assert holder is not None
+            out.append(holder)
+        return out
+
+    def set_result(self, index: int, state: str, status: str) -> None:
+        """Show the outcome of valid row ``index``."""
+        if not 0 <= index < len(self._sent_rows):
+            return
+        row = self._sent_rows[index]
+        self._rows[row].state = state
+        self._rows[row].status = status
+        self.dataChanged.emit(self.index(row, COL_STATUS), self.index(row, COL_STATUS))
+
+    def reset_results(self) -> None:
+        """Every valid row back to "ready" (a new run reports afresh)."""
+        ready = self.tr("Ready to send.")
+        for i in self._sent_rows:
+            self._rows[i].state = "ready"
+            self._rows[i].status = ready
+        if self._sent_rows:
+            self.dataChanged.emit(self.index(0, COL_STATUS),
+                                  self.index(len(self._rows) - 1, COL_STATUS))
+
+    def row(self, row: int) -> PreviewRow:
+        return self._rows[row]
+
+    def counts(self) -> tuple[int, int]:
+        """(rows to send, rows with a problem)."""
+        return len(self._sent_rows), len(self._rows) - len(self._sent_rows)
+
+    # -- Qt ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._headers)):
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == COL_LINE:
+                return str(row.line)
+            if column == COL_STATUS:
+                return row.status
+            holder = row.cardholder
+            if holder is None:
+                return ""
+            if column == COL_CARD_ACCOUNT:
+                return holder.card_account_id
+            if column == COL_COMPANY:
+                return holder.company_id
+            if column == COL_ENKASH_CARD:
+                return holder.enkash_card_id
+            if column == COL_TYPE:
+                return self.tr("Admin") if holder.admin else self.tr("Employee")
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
+            color = {"problem": WARNING_COLOR, "failed": ERROR_COLOR,
+                     "ok": SUCCESS_COLOR}.get(row.state)
+            return QBrush(color) if color is not None else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_LINE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+# ====================================================================== the worker
+
+
+@dataclass
+class AuthQuestion:
+    """A question from the worker to the GUI thread; ``answered`` is set with the answer."""
+
+    error: EnkashError
+    answer: bool = False
+    answered: threading.Event = field(default_factory=threading.Event)
+
+    def reply(self, answer: bool) -> None:
+        self.answer = answer
+        self.answered.set()
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    """What a finished run reports back to the dialog."""
+
+    summary: BatchSummary
+    links: int  # rows with a portal link in the results file
+    save_error: str = ""
+    history_error: str = ""
+
+
+class BatchSignals(QObject):
+    """Created on the GUI thread, so every signal arrives there (queued)."""
+
+    progress = Signal(object)  # BatchProgress
+    row_done = Signal(int, bool, str)  # valid row index, ok, sentence
+    skipped = Signal(object)  # list of valid row indexes already done
+    auth_paused = Signal(object)  # AuthQuestion
+
+
+@dataclass(frozen=True)
+class _Job:
+    client: EnkashClient
+    rows: list[Cardholder]
+    problems: list[RowProblem]
+    output: Path
+    concurrency: int
+    history: HistoryStore | None
+    cancel: threading.Event
+    signals: BatchSignals
+
+
+def _sentence(result: SsoResult) -> str:
+    if result.ok:
+        return (_tr("Success: the portal link is in the output file.") if result.sso_url
+                else tr_core(result.message or "Success."))
+    error = result.error
+    return tr_core(error.message) if error is not None else tr_core(result.message)
+
+
+def _run(job: _Job) -> BatchRun:
+    """The batch, on the worker thread: results file first, then the calls, saved at the end."""
+    results = BatchResults.load(job.output, write=_write)
+    results.add_problems(job.problems)
+    results.save()  # fails now, before anything is sent, when the file cannot be written
+    done_keys = results.done_keys()
+    skipped = [i for i, holder in enumerate(job.rows) if row_key(holder) in done_keys]
+    if skipped:
+        job.signals.skipped.emit(skipped)
+    history = job.history
+    history_error = ""
+    last_progress = 0.0
+
+    def on_result(index: int, result: SsoResult) -> None:
+        nonlocal history, history_error
+        results.add(result)
+        results.save_if_due()
+        if history is not None:
+            try:
+                history.record(result)
+            except Exception as exc:  # the store's own error: stop recording, keep sending
+                history_error = str(getattr(exc, "message", exc))
+                log.warning("batch: the history stopped recording: %s", history_error)
+                history = None
+        job.signals.row_done.emit(index, result.ok, _sentence(result))
+
+    def on_progress(progress: BatchProgress) -> None:
+        nonlocal last_progress
+        now = time.monotonic()
+        if progress.remaining and now - last_progress < PROGRESS_INTERVAL_S:
+            return
+        last_progress = now
+        job.signals.progress.emit(progress)
+
+    def pause_on_auth(error: EnkashError) -> bool:
+        if error.kind is ErrorKind.ACCOUNT_LOCKED:
+            return False  # nothing the user can do from here
+        question = AuthQuestion(error)
+        job.signals.auth_paused.emit(question)
+        while not question.answered.wait(0.1):
+            if job.cancel.is_set():
+                return False
+        if not question.answer or job.cancel.is_set():
+            return False
+        if error.kind is ErrorKind.LOCKOUT_RISK:
+            # The user confirmed one more login knowing it could lock the account.
+            try:
+                job.client.fetch_token(confirmed=True)
+            except EnkashError as exc:
+                log.info("batch: the confirmed login failed: %s", exc.kind.value)
+                return False
+        return True
+
+    summary: BatchSummary | None = None
+    save_error = ""
+    try:
+        summary = run_batch(job.client, job.rows, on_result=on_result, cancel=job.cancel,
+                            concurrency=job.concurrency, done_keys=done_keys,
+                            pause_on_auth=pause_on_auth, on_progress=on_progress)
+    finally:
+        try:
+            results.save()
+        except OSError as exc:
+            save_error = str(exc.strerror or exc)
+        if job.history is not None:
+            job.history.close_thread_connection()
+    assert summary is not None
+    return BatchRun(summary, len(results.done_keys()), save_error, history_error)
+
+
+# ====================================================================== the dialog
+
+
+def _duration(seconds: float) -> str:
+    whole = max(0, round(seconds))
+    if whole < 60:
+        return _tr("%d s") % whole
+    return _tr("%d min %02d s") % (whole // 60, whole % 60)
+
+
+class BatchDialog(QDialog):
+    """File → Batch from CSV…: choose the input, check the preview, Start, watch, resume.
+
+    ``prepare_client(rows)`` returns the window's client for the current profile after any
+    question (production), None when the user declined, or raises :class:`EnkashError`
+    when the profile cannot send. ``history_store`` records every call (on the worker).
+    ``history_changed`` is emitted after a run that recorded calls.
+    """
+
+    history_changed = Signal()
+    finished_run = Signal(object)  # BatchRun
+
+    def __init__(self, parent: QWidget | None = None, *,
+                 prepare_client: Callable[[int], EnkashClient | None],
+                 history_store: HistoryStore | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Batch from CSV"))
+        self.setObjectName("batchDialog")
+        self._prepare_client = prepare_client
+        self._history_store = history_store
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._tasks: set[Task] = set()
+        self._problems: list[RowProblem] = []
+        self._cancel: threading.Event | None = None
+        self._client: EnkashClient | None = None
+        self._question: AuthQuestion | None = None
+        self._closing = False
+        self._loading: Task | None = None
+        self._run_task: Task | None = None
+        self.last_run: BatchRun | None = None
+        self.signals = BatchSignals(self)
+        self.model = BatchRowsModel(self)
+        self._build()
+        self.signals.progress.connect(self._show_progress)
+        self.signals.row_done.connect(self._row_done)
+        self.signals.skipped.connect(self._rows_skipped)
+        self.signals.auth_paused.connect(self._auth_paused)
+        self._update_buttons()
+        self.resize(940, 640)
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        intro = QLabel(self.tr(
+            "Mint an SSO token for every cardholder in a CSV file with the current profile. "
+            "The file needs the columns Card Account ID, Company ID and EnKash Card ID "
+            "(and optionally Admin). Rows with a problem are listed and not sent."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.input_edit = QLineEdit()
+        self.input_edit.setReadOnly(True)
+        self.input_edit.setPlaceholderText(self.tr("Choose a CSV file of cardholders"))
+        self.input_edit.setAccessibleName(self.tr("Input CSV file"))
+        self.input_button = QPushButton(self.tr("C&hoose…"))
+        self.input_button.setAccessibleName(self.tr("Choose the input CSV file"))
+        form.addRow(self._label(self.tr("&Input CSV:"), self.input_edit),
+                    self._row(self.input_edit, self.input_button))
+
+        self.output_edit = QLineEdit()
+        self.output_edit.setPlaceholderText(self.tr("Beside the input, named …-links.csv"))
+        self.output_edit.setAccessibleName(self.tr("Output CSV file"))
+        self.output_edit.setToolTip(self.tr(
+            "Where the results go. Running again with the same output file skips the rows "
+            "that already succeeded."))
+        self.output_button = QPushButton(self.tr("Cho&ose…"))
+        self.output_button.setAccessibleName(self.tr("Choose the output CSV file"))
+        form.addRow(self._label(self.tr("O&utput CSV:"), self.output_edit),
+                    self._row(self.output_edit, self.output_button))
+
+        self.concurrency_spin = QSpinBox()
+        self.concurrency_spin.setRange(1, MAX_CONCURRENCY)
+        self.concurrency_spin.setValue(DEFAULT_CONCURRENCY)
+        self.concurrency_spin.setAccessibleName(self.tr("Concurrency"))
+        self.concurrency_spin.setToolTip(self.tr(
+            "How many calls may be in flight at once (1 to %d). EnKash's API is shared: "
+            "keep it low.") % MAX_CONCURRENCY)
+        self.concurrency_spin.setAccessibleDescription(self.concurrency_spin.toolTip())
+        spin_row = QHBoxLayout()
+        spin_row.addWidget(self.concurrency_spin)
+        spin_row.addWidget(QLabel(self.tr("calls at a time")))
+        spin_row.addStretch(1)
+        form.addRow(self._label(self.tr("Con&currency:"), self.concurrency_spin), spin_row)
+        layout.addLayout(form)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Rows of the input file"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in ((COL_LINE, 56), (COL_CARD_ACCOUNT, 130), (COL_COMPANY, 120),
+                              (COL_ENKASH_CARD, 130), (COL_TYPE, 90)):
+            self.table.setColumnWidth(column, width)
+        table_label = self._label(self.tr("&Rows:"), self.table)
+        layout.addWidget(table_label)
+        layout.addWidget(self.table, 1)
+        self.preview_label = QLabel(self.tr("No file chosen yet."))
+        self.preview_label.setWordWrap(True)
+        self.preview_label.setAccessibleName(self.tr("Preview summary"))
+        layout.addWidget(self.preview_label)
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setAccessibleName(self.tr("Batch progress"))
+        self.progress_bar.setFormat(self.tr("%v of %m"))
+        self.counts_label = QLabel()
+        self.counts_label.setAccessibleName(self.tr("Counts"))
+        self.eta_label = QLabel()
+        self.eta_label.setAccessibleName(self.tr("Time left"))
+        self.eta_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress_bar, 1)
+        progress_row.addWidget(self.eta_label)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.counts_label)
+
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setAccessibleName(self.tr("Batch status"))
+        self.status_label.hide()
+        layout.addWidget(self.status_label)
+        self.links_warning = QLabel(tr_core(LINKS_WARNING))
+        self.links_warning.setWordWrap(True)
+        self.links_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.links_warning.setStyleSheet(f"color: {WARNING_COLOR.name()}; font-weight: bold;")
+        self.links_warning.setAccessibleName(self.tr("Warning about the results file"))
+        self.links_warning.hide()
+        layout.addWidget(self.links_warning)
+
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton(self.tr("&Start"))
+        self.start_button.setAccessibleName(self.tr("Start the batch"))
+        self.start_button.setDefault(True)
+        font = self.start_button.font()
+        font.setBold(True)
+        self.start_button.setFont(font)
+        self.start_button.setMinimumWidth(110)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel the batch"))
+        self.cancel_button.setToolTip(self.tr(
+            "Stop sending new rows (Esc). Calls already sent finish and are saved."))
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.setAccessibleName(self.tr("Close the batch window"))
+        buttons.addStretch(1)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+
+        self.input_button.clicked.connect(self.choose_input)
+        self.output_button.clicked.connect(self.choose_output)
+        self.output_edit.textChanged.connect(self._update_buttons)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.reject)
+        for first, second in ((self.input_button, self.output_edit),
+                              (self.output_edit, self.output_button),
+                              (self.output_button, self.concurrency_spin),
+                              (self.concurrency_spin, self.table),
+                              (self.table, self.start_button),
+                              (self.start_button, self.cancel_button),
+                              (self.cancel_button, self.close_button)):
+            QWidget.setTabOrder(first, second)
+
+    @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        return label
+
+    @staticmethod
+    def _row(edit: QWidget, button: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        row.addWidget(edit, 1)
+        row.addWidget(button)
+        return row
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._run_task is not None
+
+    @property
+    def busy(self) -> bool:
+        """True while a file is read or a batch runs (tests wait on this)."""
+        return self._run_task is not None or self._loading is not None
+
+    def _update_buttons(self) -> None:
+        running = self.running
+        rows, _ = self.model.counts()
+        ready = (not self.busy and rows > 0 and bool(self.output_edit.text().strip()))
+        self.start_button.setEnabled(ready)
+        self.cancel_button.setEnabled(running and self._cancel is not None
+                                      and not self._cancel.is_set())
+        self.close_button.setEnabled(not running)
+        for widget in (self.input_button, self.output_button, self.output_edit,
+                       self.concurrency_spin):
+            widget.setEnabled(not self.busy)
+
+    def _set_status(self, text: str, color: str | None = None) -> None:
+        self.status_label.setText(text)
+        self.status_label.setStyleSheet(f"color: {color};" if color else "")
+        self.status_label.setVisible(bool(text))
+
+    def _start_task(self, fn: Callable[[], object], done: Callable[[object], None],
+                    failed: Callable[[object], None], name: str) -> Task:
+        task = Task(fn, name=name)
+        self._tasks.add(task)
+
+        def succeeded(value: object) -> None:
+            if not self._closing:
+                done(value)
+
+        def failure(exc: object) -> None:
+            if not self._closing:
+                failed(exc)
+
+        task.signals.succeeded.connect(succeeded)
+        task.signals.failed.connect(failure)
+        task.signals.finished.connect(lambda: self._task_finished(task))
+        self._pool.start(task)
+        return task
+
+    def _task_finished(self, task: Task) -> None:
+        self._tasks.discard(task)
+        if task is self._loading:
+            self._loading = None
+        ran = task is self._run_task
+        if ran:
+            self._run_task = None
+            self._cancel = None
+            self._client = None
+        if not self._closing:
+            self._update_buttons()
+            if ran:
+                self.close_button.setFocus()
+
+    # -- choosing files ----------------------------------------------------------------
+
+    def _choose_input_path(self) -> str:
+        """Ask for the input file (a method of its own, so tests can answer it)."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose the cardholders' CSV file"), self.input_edit.text(),
+            self.tr("CSV files (*.csv *.txt);;All files (*)"))
+        return path
+
+    def _choose_output_path(self) -> str:
+        """Ask where the results go (a method of its own, so tests can answer it)."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the results as"), self.output_edit.text(),
+            self.tr("CSV files (*.csv)"), options=QFileDialog.Option.DontConfirmOverwrite)
+        return path
+
+    def choose_input(self) -> None:
+        """Choose the input file, then read and validate it on the worker."""
+        if self.busy:
+            return
+        path = self._choose_input_path()
+        if path:
+            self.load_input(Path(path))
+
+    def choose_output(self) -> None:
+        if self.busy:
+            return
+        path = self._choose_output_path()
+        if path:
+            self.output_edit.setText(path)
+
+    def load_input(self, path: Path) -> None:
+        """Read ``path`` with the core on the worker and show every row in the preview."""
+        self.input_edit.setText(str(path))
+        self.output_edit.setText(str(default_output_path(path)))
+        self.model.clear()
+        self._problems = []
+        self.links_warning.hide()
+        self._set_status("")
+        self._reset_progress()
+        self.preview_label.setText(self.tr("Reading the file…"))
+        self._loading = self._start_task(lambda: read_cardholders_csv(path), self._loaded,
+                                         self._load_failed, "read-csv")
+        self._update_buttons()
+
+    def _loaded(self, value: object) -> None:
+        assert isinstance(value, tuple)
+        rows, problems = value
+        self.model.load(rows, problems)
+        self._problems = list(problems)
+        ready, bad = self.model.counts()
+        if bad:
+            text = self.tr("%d rows are ready to send; %d rows have a problem and will not be "
+                           "sent (see the Status column).") % (ready, bad)
+        else:
+            text = self.tr("%d rows are ready to send.") % ready
+        if not ready:
+            text += " " + self.tr("There is nothing to send in this file.")
+        self.preview_label.setText(text)
+        self.progress_bar.setRange(0, max(1, ready))
+        self.progress_bar.setValue(0)
+        self.table.resizeColumnToContents(COL_LINE)
+        self._update_buttons()
+        if ready:
+            self.start_button.setFocus()
+
+    def _load_failed(self, exc: object) -> None:
+        self.model.clear()
+        self.preview_label.setText("")
+        self._set_status(self._error_text(exc), ERROR_COLOR.name())
+
+    def _error_text(self, exc: object) -> str:
+        if isinstance(exc, EnkashError):
+            return tr_core(exc.message)
+        if isinstance(exc, OSError):
+            return self.tr("The file could not be used: %s. Please choose another "
+                           "location.") % (exc.strerror or exc)
+        log.error("batch: unexpected error %r", exc)
+        return self.tr("Something went wrong: %s") % exc
+
+    # -- running -----------------------------------------------------------------------
+
+    def _reset_progress(self) -> None:
+        self.progress_bar.setValue(0)
+        self.counts_label.setText("")
+        self.eta_label.setText("")
+
+    def start(self) -> None:
+        """Start (or resume) the batch on the worker with the window's client."""
+        if self.busy:
+            return
+        rows = self.model.valid_cardholders()
+        if not rows:
+            return
+        output = Path(self.output_edit.text().strip()).expanduser()
+        if self.input_edit.text() and output.resolve() == Path(self.input_edit.text()).resolve():
+            self._set_status(self.tr("The output file cannot be the input file. Please "
+                                     "choose another output file."), ERROR_COLOR.name())
+            return
+        try:
+            concurrency = check_concurrency(self.concurrency_spin.value())
+            client = self._prepare_client(len(rows))
+        except EnkashError as exc:
+            self._set_status(tr_core(exc.message), ERROR_COLOR.name())
+            return
+        if client is None:
+            self._set_status(self.tr("Nothing was sent."))
+            return
+        self.model.reset_results()
+        self.links_warning.hide()
+        self._reset_progress()
+        self.progress_bar.setRange(0, len(rows))
+        self._set_status(self.tr("Sending…"))
+        self.counts_label.setText(self.tr("Starting…"))
+        cancel = threading.Event()
+        self._cancel = cancel
+        self._client = client
+        job = _Job(client, rows, list(self._problems), output, concurrency,
+                   self._history_store, cancel, self.signals)
+        self._run_task = self._start_task(lambda: _run(job), self._run_done,
+                                          self._run_failed, "batch")
+        self._update_buttons()
+        self.cancel_button.setFocus()
+
+    def cancel(self) -> None:
+        """Stop starting rows; calls in flight finish and everything finished is saved."""
+        if self._cancel is None or self._cancel.is_set():
+            return
+        self._cancel.set()
+        if self._question is not None:
+            self._question.reply(False)
+        self._set_status(self.tr("Cancelling: the calls already sent are finishing…"))
+        self._update_buttons()
+
+    def _show_progress(self, progress: BatchProgress) -> None:
+        if self._closing:
+            return
+        to_send = max(1, progress.total - progress.skipped)
+        self.progress_bar.setRange(0, to_send)
+        self.progress_bar.setValue(min(progress.done, to_send))
+        self.counts_label.setText(
+            self.tr("Done %d of %d: %d succeeded, %d failed, %d skipped (already done).")
+            % (progress.done, progress.total - progress.skipped, progress.ok,
+               progress.failed, progress.skipped))
+        if progress.remaining == 0:
+            self.eta_label.setText(self.tr("Took %s") % _duration(progress.elapsed_s))
+        elif progress.eta_s is None:
+            self.eta_label.setText(self.tr("Estimating the time left…"))
+        else:
+            self.eta_label.setText(self.tr("About %s left") % _duration(progress.eta_s))
+
+    def _row_done(self, index: int, ok: bool, text: str) -> None:
+        if not self._closing:
+            self.model.set_result(index, "ok" if ok else "failed", text)
+
+    def _rows_skipped(self, indexes: object) -> None:
+        if self._closing or not isinstance(indexes, list):
+            return
+        text = self.tr("Skipped: it already succeeded (see the output file).")
+        for index in indexes:
+            self.model.set_result(index, "skipped", text)
+
+    def _auth_paused(self, question: AuthQuestion) -> None:
+        """The worker waits: ask on the GUI thread, then let it go on or stop."""
+        if self._closing or self._cancel is None or self._cancel.is_set():
+            question.reply(False)
+            return
+        self._question = question
+        error = question.error
+        self._set_status(self.tr("Paused: %s") % tr_core(error.message), WARNING_COLOR.name())
+        try:
+            if error.kind is ErrorKind.LOCKOUT_RISK:
+                answer = dialogs.ask(
+                    self, self.tr("The account could be locked"), tr_core(error.message),
+                    informative=self.tr(
+                        "The batch is paused. One more failed login locks the partner's "
+                        "account. Check the login details before you try again; Stop keeps "
+                        "the finished rows, and Start resumes later."),
+                    accept_label=self.tr("Try once more"), danger=True)
+            else:
+                answer = dialogs.ask(
+                    self, self.tr("The batch is paused"), tr_core(error.message),
+                    informative=self.tr(
+                        "%s\n\nContinue tries the refused rows again. Cancel stops the batch; "
+                        "the finished rows are saved, and Start resumes later.")
+                    % tr_core(error.hint),
+                    accept_label=self.tr("Continue"))
+        finally:
+            self._question = None
+        if answer and not self._closing:
+            self._set_status(self.tr("Sending…"))
+        question.reply(answer)
+
+    def _run_done(self, value: object) -> None:
+        assert isinstance(value, BatchRun)
+        self.last_run = value
+        summary = value.summary
+        self._show_progress(summary.progress)
+        p = summary.progress
+        output = self.output_edit.text()
+        if summary.end is BatchEnd.COMPLETE:
+            text = self.tr("The batch is complete: %d succeeded, %d failed, %d skipped. The "
+                           "results are in %s.") % (p.ok, p.failed, p.skipped, output)
+            color = SUCCESS_COLOR.name() if p.failed == 0 else WARNING_COLOR.name()
+            if p.failed:
+                text += " " + self.tr("Click Start to try the failed rows again.")
+        elif summary.end is BatchEnd.CANCELLED:
+            text = self.tr("The batch was cancelled: %d rows were not sent. The finished rows "
+                           "are saved in %s; click Start to resume.") % (summary.not_started,
+                                                                         output)
+            color = WARNING_COLOR.name()
+        else:
+            error = summary.auth_error
+            text = self.tr("The batch stopped: %s %d rows were not sent; the finished rows are "
+                           "saved in %s. Click Start to resume.") % (
+                tr_core(error.message) if error else "", summary.not_started, output)
+            color = ERROR_COLOR.name()
+        if value.save_error:
+            text += " " + self.tr("The results could not be saved: %s.") % value.save_error
+            color = ERROR_COLOR.name()
+        if value.history_error:
+            text += " " + self.tr("Some calls were not recorded in the history: %s") \
+                % tr_core(value.history_error)
+        self._set_status(text, color)
+        self.links_warning.setVisible(value.links > 0)
+        if self._history_store is not None:
+            self.history_changed.emit()
+        self.finished_run.emit(value)
+
+    def _run_failed(self, exc: object) -> None:
+        self._set_status(self._error_text(exc), ERROR_COLOR.name())
+        if self._history_store is not None:
+            self.history_changed.emit()
+
+    # -- closing -----------------------------------------------------------------------
+
+    def wait_for_idle(self, timeout_ms: int = 10000) -> bool:
+        """Wait for the worker (tests); queued signals arrive at the next event loop turn."""
+        return self._pool.waitForDone(timeout_ms)
+
+    def shutdown(self, timeout_ms: int = CLOSE_WAIT_MS) -> bool:
+        """Stop everything: no new rows, abort the calls in flight, wait for the worker."""
+        self._closing = True
+        if self._cancel is not None:
+            self._cancel.set()
+        if self._question is not None:
+            self._question.reply(False)
+        if self._client is not None:
+            self._client.cancel()
+        self._pool.clear()
+        return self._pool.waitForDone(timeout_ms)
+
+    def reject(self) -> None:
+        """Esc and Close: while a batch runs, Esc cancels it instead of closing."""
+        if self.running:
+            self.cancel()
+            return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.running:
+            if not dialogs.ask(self, self.tr("Stop the batch"),
+                               self.tr("The batch is still running. Stop it and close?"),
+                               informative=self.tr("The calls in flight are aborted; the "
+                                                   "finished rows are saved, and the same "
+                                                   "output file resumes later."),
+                               accept_label=self.tr("Stop and close"), danger=True):
+                event.ignore()
+                return
+            self.shutdown()
+        event.accept()
