@@ -20,6 +20,7 @@ _ID_RE = re.compile(r"[A-Za-z0-9_-]+")
 _LOOKS_LIKE_EXAMPLE = re.compile(r"[A-Z0-9]{9,10}")
 _PATH_RE = re.compile(r"[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_HEADER_SAFE = re.compile(r"[\x20-\x7e\x80-\xff]+")
 
 # Labels as the user sees them, used in messages (the window shows the same labels).
 LABELS: dict[str, str] = {
@@ -50,8 +51,10 @@ def _bad(field: str, message: str) -> EnkashError:
 
 def check_id(field: str, value: str) -> str:
     """Trim an EnKash id and check it: non-empty, letters, digits, `-` or `_` only."""
-    label = LABELS.get(field, field)
     text = value.strip()
+    if _ID_RE.fullmatch(text) and len(text) <= 64:
+        return text  # the usual case; the checks below only find the right message
+    label = LABELS.get(field, field)
     if not text:
         raise _bad(field, f"{label} is required.")
     if _CONTROL.search(text):
@@ -75,8 +78,10 @@ def id_warning(value: str) -> str | None:
 
 def check_header_value(field: str, value: str, *, required: bool = False) -> str:
     """Trim a value that goes into an HTTP header and refuse CR, LF and control characters."""
-    label = LABELS.get(field, field)
     text = value.strip()
+    if text and _HEADER_SAFE.fullmatch(text):
+        return text  # the usual case
+    label = LABELS.get(field, field)
     if required and not text:
         raise _bad(field, f"{label} is required.")
     if _CONTROL.search(text):
