@@ -26,7 +26,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QBrush, QCloseEvent
@@ -67,7 +66,7 @@ from enkash_desktop.core.models import Cardholder, SsoResult
 from . import dialogs
 from .result_view import tr_core
 from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR
-from .worker import Task
+from .worker import Job, Worker
 
 if TYPE_CHECKING:
     from enkash_desktop.core.client import EnkashClient
@@ -337,8 +336,6 @@ def _run(job: _Job) -> BatchRun:
             results.save()
         except OSError as exc:
             save_error = str(exc.strerror or exc)
-        if job.history is not None:
-            job.history.close_thread_connection()
     assert summary is not None
     return BatchRun(summary, len(results.done_keys()), save_error, history_error)
 
@@ -373,16 +370,14 @@ class BatchDialog(QDialog):
         self.setObjectName("batchDialog")
         self._prepare_client = prepare_client
         self._history_store = history_store
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._tasks: set[Task] = set()
+        self._worker = Worker(self, max_threads=1, name="batch")
         self._problems: list[RowProblem] = []
         self._cancel: threading.Event | None = None
         self._client: EnkashClient | None = None
         self._question: AuthQuestion | None = None
         self._closing = False
-        self._loading: Task | None = None
-        self._run_task: Task | None = None
+        self._loading: Job | None = None
+        self._run_task: Job | None = None
         self.last_run: BatchRun | None = None
         self.signals = BatchSignals(self)
         self.model = BatchRowsModel(self)
@@ -582,29 +577,15 @@ class BatchDialog(QDialog):
         self.status_label.setVisible(bool(text))
 
     def _start_task(self, fn: Callable[[], object], done: Callable[[object], None],
-                    failed: Callable[[object], None], name: str) -> Task:
-        task = Task(fn, name=name)
-        self._tasks.add(task)
+                    failed: Callable[[object], None], name: str,
+                    cleanup: Callable[[], None] | None = None) -> Job | None:
+        return self._worker.run(fn, on_success=done, on_failure=failed,
+                                on_finished=self._task_finished, cleanup=cleanup, name=name)
 
-        def succeeded(value: object) -> None:
-            if not self._closing:
-                done(value)
-
-        def failure(exc: object) -> None:
-            if not self._closing:
-                failed(exc)
-
-        task.signals.succeeded.connect(succeeded)
-        task.signals.failed.connect(failure)
-        task.signals.finished.connect(lambda: self._task_finished(task))
-        self._pool.start(task)
-        return task
-
-    def _task_finished(self, task: Task) -> None:
-        self._tasks.discard(task)
-        if task is self._loading:
+    def _task_finished(self, job: Job) -> None:
+        if job is self._loading:
             self._loading = None
-        ran = task is self._run_task
+        ran = job is self._run_task
         if ran:
             self._run_task = None
             self._cancel = None
@@ -733,8 +714,10 @@ class BatchDialog(QDialog):
         self._client = client
         job = _Job(client, rows, list(self._problems), output, concurrency,
                    self._history_store, cancel, self.signals)
+        # The history's connection in this pool thread is closed when the batch ends.
+        cleanup = job.history.close_thread_connection if job.history is not None else None
         self._run_task = self._start_task(lambda: _run(job), self._run_done,
-                                          self._run_failed, "batch")
+                                          self._run_failed, "batch", cleanup)
         self._update_buttons()
         self.cancel_button.setFocus()
 
@@ -852,7 +835,7 @@ class BatchDialog(QDialog):
 
     def wait_for_idle(self, timeout_ms: int = 10000) -> bool:
         """Wait for the worker (tests); queued signals arrive at the next event loop turn."""
-        return self._pool.waitForDone(timeout_ms)
+        return self._worker.wait_for_idle(timeout_ms)
 
     def shutdown(self, timeout_ms: int = CLOSE_WAIT_MS) -> bool:
         """Stop everything: no new rows, abort the calls in flight, wait for the worker."""
@@ -863,8 +846,7 @@ class BatchDialog(QDialog):
             self._question.reply(False)
         if self._client is not None:
             self._client.cancel()
-        self._pool.clear()
-        return self._pool.waitForDone(timeout_ms)
+        return self._worker.shutdown(timeout_ms)
 
     def reject(self) -> None:
         """Esc and Close: while a batch runs, Esc cancels it instead of closing."""

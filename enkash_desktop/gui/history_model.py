@@ -1,10 +1,11 @@
-"""The call history as a lazy Qt table model, and the worker that talks to the store.
+"""The call history as a lazy Qt table model, and how store calls run on the worker.
 
 :class:`HistoryModel` shows the rows of a :class:`HistoryStore` a page at a time (keyset
 paging: ``WHERE id < ? ORDER BY id DESC LIMIT ?``), so a million calls open as fast as ten.
 ``rowCount`` is the number of rows fetched so far; ``fetchMore`` asks the worker for the
 next page and the rows are inserted when it arrives. Every store call runs on the private
-pool of a :class:`StoreWorker`; the GUI thread never waits for the disk.
+pool of a :class:`~enkash_desktop.gui.worker.Worker`; the GUI thread never waits for the
+disk.
 
 Rows are always newest first: the store pages by id downwards only, so "oldest first" would
 need a second index walk the store does not offer. The Time column shows that order.
@@ -12,11 +13,10 @@ need a second index walk the store does not offer. The Time column shows that or
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,14 +25,14 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
 
 from enkash_desktop.store import CallRecord, HistoryFilter, HistoryStore
+
+from .worker import Job, Worker
 
 log = logging.getLogger(__name__)
 
@@ -104,202 +104,23 @@ def local_time_text(epoch: float) -> str:
 # -- the worker --------------------------------------------------------------------------
 
 
-class StoreJobSignals(QObject):
-    """What a store job reports, delivered on the thread that created the holder."""
-
-    succeeded = Signal(object)
-    failed = Signal(object)
-    finished = Signal()
+def history_worker(parent: QObject | None = None) -> Worker:
+    """The worker for history calls (several threads: a slow count must not hold up a page)."""
+    return Worker(parent, max_threads=3, name="history")
 
 
-class StoreJob(QRunnable):
-    """Calls ``operation(store, *args)`` on a pool thread and reports through signals.
+def run_store_call(
+    worker: Worker, store: HistoryStore, operation: Callable[[], Any], **kwargs: Any
+) -> Job | None:
+    """Run ``operation()`` (a call on ``store``) on ``worker``; None once it is shut down.
 
-    The job gets values only (the store object, which opens a connection per thread, and
-    plain arguments such as a :class:`HistoryFilter`). A pool thread's Python state does
-    not outlive one job, so the job closes its thread's connection when it is done.
+    The store opens one connection per thread and a pool thread's Python state does not
+    outlive one job, so every job closes its thread's connection when it is done.
     """
-
-    def __init__(
-        self,
-        store: HistoryStore,
-        operation: Callable[..., Any],
-        *args: Any,
-        generation: int = 0,
-        name: str = "history",
-    ) -> None:
-        super().__init__()
-        # Qt deletes the C++ runnable when run() returns; the worker keeps the Python
-        # object (and its signals holder) until it is released on the GUI thread.
-        self.setAutoDelete(True)
-        self.store = store
-        self.operation = operation
-        self.args = args
-        self.generation = generation
-        self.droppable = False
-        self.name = name
-        self.cancelled = threading.Event()
-        self.signals = StoreJobSignals()  # created here, on the GUI thread
-
-    def run(self) -> None:
-        try:
-            if self.cancelled.is_set():
-                return
-            value = self.operation(self.store, *self.args)
-        except BaseException as exc:  # the worker boundary: everything goes back as a value
-            self._emit(self.signals.failed, exc)
-        else:
-            self._emit(self.signals.succeeded, value)
-        finally:
-            with contextlib.suppress(Exception):
-                self.store.close_thread_connection()
-            self._emit(self.signals.finished)
-
-    @staticmethod
-    def _emit(signal: Any, *args: Any) -> None:
-        # The holder may already be gone when the panel closed during the job.
-        with contextlib.suppress(RuntimeError):
-            signal.emit(*args)
-
-
-class StoreWorker(QObject):
-    """Runs :class:`HistoryStore` calls on a private thread pool, one job per call.
-
-    Results come back on the GUI thread. The worker keeps every job until its ``finished``
-    arrives; after :meth:`shutdown` no result is delivered any more.
-    """
-
-    def __init__(
-        self, store: HistoryStore, parent: QObject | None = None, *, max_threads: int = 3
-    ) -> None:
-        super().__init__(parent)
-        self.store = store
-        self._pool = QThreadPool(self)
-        # Several threads: a slow count or export must not hold up the next page.
-        self._pool.setMaxThreadCount(max_threads)
-        self._jobs: dict[int, StoreJob] = {}
-        self._next_key = 0
-        # Finished jobs are released only once no pool thread runs Python code any more:
-        # the last reference to a job (and its signals holder) must go on this thread.
-        self._retired: list[StoreJob] = []
-        self._release_timer = QTimer(self)
-        self._release_timer.setSingleShot(True)
-        self._release_timer.setInterval(50)
-        self._release_timer.timeout.connect(self._release_retired)
-        self._closed = False
-        # If the owner is deleted without shutdown(), results still queued must go nowhere.
-        gone = threading.Event()
-        self._gone = gone
-        self.destroyed.connect(lambda *_: gone.set())
-
-    @property
-    def busy(self) -> bool:
-        """True while any job is queued or running."""
-        return bool(self._jobs)
-
-    @property
-    def closed(self) -> bool:
-        return self._closed or self._gone.is_set()
-
-    def run(
-        self,
-        operation: Callable[..., Any],
-        *args: Any,
-        on_success: Callable[[Any], None] | None = None,
-        on_failure: Callable[[BaseException], None] | None = None,
-        generation: int = 0,
-        droppable: bool = False,
-        name: str = "history",
-    ) -> StoreJob | None:
-        """Start ``operation(store, *args)`` on the pool; None once the worker is shut down.
-
-        A ``droppable`` job (a read) may be taken off the queue by :meth:`discard_queued`.
-        """
-        if self.closed:
-            return None
-        job = StoreJob(self.store, operation, *args, generation=generation, name=name)
-        job.droppable = droppable
-        key = self._next_key
-        self._next_key += 1
-        self._jobs[key] = job
-
-        gone = self._gone
-
-        def succeeded(value: object) -> None:
-            if not gone.is_set() and not self._closed and on_success is not None:
-                on_success(value)
-
-        def failed(exc: BaseException) -> None:
-            if gone.is_set() or self._closed:
-                return
-            if on_failure is not None:
-                on_failure(exc)
-            else:
-                log.warning("history job %s failed: %r", name, exc)
-
-        def finished() -> None:
-            if not gone.is_set():
-                self._retire(key)
-
-        # No slot refers to the job itself, so a finished job is freed, not kept by a cycle.
-        job.signals.succeeded.connect(succeeded)
-        job.signals.failed.connect(failed)
-        job.signals.finished.connect(finished)
-        self._pool.start(job)
-        return job
-
-    def _retire(self, key: int) -> None:
-        job = self._jobs.pop(key, None)
-        if job is not None:
-            self._retired.append(job)
-            self._release_timer.start()
-
-    def _release_retired(self) -> None:
-        if self._pool.activeThreadCount() == 0:
-            self._retired.clear()
-        else:
-            self._release_timer.start()
-
-    def discard_queued(self, keep: Callable[[StoreJob], bool]) -> None:
-        """Take droppable jobs that have not started yet off the queue unless ``keep(job)``."""
-        for key, job in list(self._jobs.items()):
-            if not job.droppable or keep(job):
-                continue
-            try:
-                taken = self._pool.tryTake(job)
-            except RuntimeError:  # it already ran, and Qt deleted its runnable
-                continue
-            if taken:
-                job.cancelled.set()
-                del self._jobs[key]  # never started: no pool thread has touched it
-
-    def wait_for_idle(self, timeout_ms: int = 5000) -> bool:
-        """Block until every job is done (tests and shutdown only)."""
-        return self._pool.waitForDone(timeout_ms)
-
-    def shutdown(self, timeout_ms: int = 3000) -> bool:
-        """Stop delivering results, drop queued jobs and wait for the running ones."""
-        self._closed = True
-        self._release_timer.stop()
-        for job in self._jobs.values():
-            job.cancelled.set()
-        self._pool.clear()
-        done = self._pool.waitForDone(timeout_ms)
-        if done:
-            self._jobs.clear()
-            self._retired.clear()
-        return done
+    return worker.run(operation, cleanup=store.close_thread_connection, **kwargs)
 
 
 # -- the model ---------------------------------------------------------------------------
-
-
-def _page(store: HistoryStore, before_id: int | None, limit: int, flt: HistoryFilter) -> Any:
-    return store.page(before_id, limit, flt)
-
-
-def _count(store: HistoryStore, flt: HistoryFilter) -> int:
-    return store.count(flt)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -318,13 +139,13 @@ class HistoryModel(QAbstractTableModel):
         self,
         *,
         store: HistoryStore,
-        worker: StoreWorker | None = None,
+        worker: Worker | None = None,
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
-        self._worker = worker if worker is not None else StoreWorker(store, self)
+        self._worker = worker if worker is not None else history_worker(self)
         self._page_size = max(1, page_size)
         self._filter = HistoryFilter()
         self._rows: list[CallRecord] = []
@@ -395,7 +216,7 @@ class HistoryModel(QAbstractTableModel):
         return self._worker.busy or self._count_scheduled
 
     @property
-    def worker(self) -> StoreWorker:
+    def worker(self) -> Worker:
         return self._worker
 
     def record_at(self, row: int) -> CallRecord:
@@ -433,15 +254,11 @@ class HistoryModel(QAbstractTableModel):
         if self._worker.closed:
             return
         generation = self._generation
-        self._worker.run(
-            _page,
-            None,
-            self._page_size,
-            self._filter,
+        self._run(
+            partial(self._store.page, None, self._page_size, self._filter),
             on_success=lambda rows: self._merge_newest(generation, rows),
             on_failure=lambda exc: self._failed(generation, exc),
             generation=generation,
-            droppable=True,
             name="refresh",
         )
         self._start_count()
@@ -464,30 +281,27 @@ class HistoryModel(QAbstractTableModel):
             return self._worker.shutdown(timeout_ms)
         return True
 
+    def _run(self, operation: Callable[[], Any], **kwargs: Any) -> Job | None:
+        return run_store_call(self._worker, self._store, operation, droppable=True, **kwargs)
+
     def _start_page(self, before_id: int | None) -> None:
         generation = self._generation
-        job = self._worker.run(
-            _page,
-            before_id,
-            self._page_size,
-            self._filter,
+        job = self._run(
+            partial(self._store.page, before_id, self._page_size, self._filter),
             on_success=lambda rows: self._append_page(generation, before_id, rows),
             on_failure=lambda exc: self._failed(generation, exc),
             generation=generation,
-            droppable=True,
             name="page",
         )
         self._loading = job is not None
 
     def _start_count(self) -> None:
         generation = self._generation
-        self._worker.run(
-            _count,
-            self._filter,
+        self._run(
+            partial(self._store.count, self._filter),
             on_success=lambda total: self._counted(generation, total),
             on_failure=lambda exc: self._failed(generation, exc),
             generation=generation,
-            droppable=True,
             name="count",
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QItemSelection, QLocale, QModelIndex, Qt, QTimer, Signal
@@ -42,9 +43,10 @@ from .history_model import (
     COL_MESSAGE,
     COL_TIME,
     HistoryModel,
-    StoreWorker,
+    history_worker,
     local_time_text,
     outcome_labels,
+    run_store_call,
     store_error_text,
 )
 
@@ -53,18 +55,6 @@ log = logging.getLogger(__name__)
 SEARCH_DEBOUNCE_MS = 250
 # The "any date" value of the date filters: earlier than any call in a history.
 ANY_DATE = QDate(2000, 1, 1)
-
-
-def _record(store: HistoryStore, result: SsoResult) -> int:
-    return store.record(result)
-
-
-def _export(store: HistoryStore, path: Path, flt: HistoryFilter) -> int:
-    return store.export_csv(path, flt)
-
-
-def _clear(store: HistoryStore) -> None:
-    store.clear()
 
 
 class HistoryPanel(QWidget):
@@ -86,7 +76,7 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("historyPanel")
         self._store = store
-        self._worker = StoreWorker(store, self)
+        self._worker = history_worker(self)
         self.model = HistoryModel(store=store, worker=self._worker, parent=self)
         self._locale = QLocale()
         self._locale.setNumberOptions(QLocale.NumberOption.DefaultNumberOptions)
@@ -349,8 +339,13 @@ class HistoryPanel(QWidget):
             self.model.refresh()
             self.recorded.emit(record_id)
 
-        self._worker.run(
-            _record, result, on_success=stored, on_failure=self._show_failure, name="record"
+        run_store_call(
+            self._worker,
+            self._store,
+            partial(self._store.record, result),
+            on_success=stored,
+            on_failure=self._show_failure,
+            name="record",
         )
 
     def send_again(self) -> None:
@@ -395,10 +390,10 @@ class HistoryPanel(QWidget):
             self.export_button.setEnabled(True)
             self._show_failure(exc)
 
-        self._worker.run(
-            _export,
-            path,
-            self.current_filter(),
+        run_store_call(
+            self._worker,
+            self._store,
+            partial(self._store.export_csv, path, self.current_filter()),
             on_success=done,
             on_failure=failed,
             name="export",
@@ -424,7 +419,14 @@ class HistoryPanel(QWidget):
             self.clear_button.setEnabled(True)
             self._show_failure(exc)
 
-        self._worker.run(_clear, on_success=done, on_failure=failed, name="clear")
+        run_store_call(
+            self._worker,
+            self._store,
+            self._store.clear,
+            on_success=done,
+            on_failure=failed,
+            name="clear",
+        )
 
     def wait_for_idle(self, timeout_ms: int = 5000) -> bool:
         """Block until the worker has nothing left to do (tests and benchmarks)."""

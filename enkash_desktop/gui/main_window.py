@@ -52,7 +52,7 @@ from . import dialogs
 from .forms import CardholderForm, PartnerPanel
 from .result_view import ReplyView, ResultView, tr_core
 from .widgets import PRODUCTION_COLOR, Banner
-from .worker import Task
+from .worker import Job, Worker
 
 if TYPE_CHECKING:
     from enkash_desktop.core.client import EnkashClient
@@ -131,19 +131,14 @@ class MainWindow(QMainWindow):
         self._production_confirmed: set[str] = set()
         self._client: EnkashClient | None = None
         self._client_key: tuple[Profile, Secrets] | None = None
-        self._call: Task | None = None
+        self._call: Job | None = None
         self._call_client: EnkashClient | None = None
-        self._tasks: set[Task] = set()
         self._save_lock = threading.Lock()
         self._send_blocker = ""
         self._keyring_notice = ""
         self._keyring_state: tuple[bool, str] | None = None
 
-        from PySide6.QtCore import QThreadPool
-
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(4)
-        self._pool.setExpiryTimeout(5000)
+        self._worker = Worker(self, max_threads=4, expiry_timeout_ms=5000, name="window")
 
         self._build()
         self._build_actions()
@@ -859,27 +854,21 @@ class MainWindow(QMainWindow):
     def _start_call(self, fn: Callable[[], object], client: EnkashClient, text: str,
                     on_success: Callable[[object], None],
                     on_failure: Callable[[object], None] | None = None) -> None:
-        task = Task(fn, name="call")
-        task.signals.succeeded.connect(lambda value: self._deliver(task, on_success, value))
-        task.signals.failed.connect(lambda exc: self._deliver(
-            task, on_failure or self._call_crashed, exc))
-        task.signals.finished.connect(lambda: self._call_finished(task))
-        self._call = task
+        job = self._worker.run(fn, on_success=on_success,
+                               on_failure=on_failure or self._call_crashed,
+                               on_finished=self._call_finished, name="call")
+        if job is None:  # the window is closing
+            return
+        self._call = job
         self._call_client = client
         self._set_busy(True, text)
-        self._pool.start(task)
-
-    def _deliver(self, task: Task, handler: Callable[[object], None], value: object) -> None:
-        if self._closing:
-            return
-        handler(value)
 
     def _call_crashed(self, exc: object) -> None:
         log.error("a call failed unexpectedly: %r", exc)
         self.result.show_error(EnkashError(ErrorKind.UNREADABLE, detail=repr(exc)))
 
-    def _call_finished(self, task: Task) -> None:
-        if self._call is task:
+    def _call_finished(self, job: Job) -> None:
+        if self._call is job:
             self._call = None
             self._call_client = None
         if not self._closing:
@@ -889,7 +878,7 @@ class MainWindow(QMainWindow):
         """Abort the call in progress (Esc); its result comes back as 'cancelled'."""
         if self._call is None or self._call_client is None:
             return
-        self._call.cancelled.set()
+        # Not job.cancel(): the call still reports, as "cancelled", and that is shown.
         self._call_client.cancel()
         self.result.show_running(self.tr("Cancelling…"))
 
@@ -925,32 +914,13 @@ class MainWindow(QMainWindow):
     def _run_background(self, fn: Callable[[], object],
                         on_success: Callable[[object], None] | None,
                         on_failure: Callable[[object], None] | None = None,
-                        *, name: str = "background") -> Task:
+                        *, name: str = "background") -> Job | None:
         """Run ``fn`` on the private pool; results are dropped once the window closes."""
-        task = Task(fn, name=name)
-        self._tasks.add(task)
-
-        def succeeded(value: object) -> None:
-            if not self._closing and on_success is not None:
-                on_success(value)
-
-        def failed(exc: object) -> None:
-            if self._closing:
-                return
-            if on_failure is not None:
-                on_failure(exc)
-            else:
-                log.warning("background task %s failed: %r", name, exc)
-
-        task.signals.succeeded.connect(succeeded)
-        task.signals.failed.connect(failed)
-        task.signals.finished.connect(lambda: self._tasks.discard(task))
-        self._pool.start(task)
-        return task
+        return self._worker.run(fn, on_success=on_success, on_failure=on_failure, name=name)
 
     def wait_for_background(self, timeout_ms: int = 5000) -> bool:
         """Wait for every pool task (tests and close)."""
-        return self._pool.waitForDone(timeout_ms)
+        return self._worker.wait_for_idle(timeout_ms)
 
     # =============================================================== copying
 
@@ -1282,14 +1252,15 @@ class MainWindow(QMainWindow):
         self._elapsed_timer.stop()
         if self.batch_dialog is not None:
             self.batch_dialog.shutdown(CLOSE_WAIT_MS)
-        for task in [*self._tasks, *([self._call] if self._call else [])]:
-            task.cancelled.set()
         if self._call_client is not None:
             self._call_client.cancel()
-        self._pool.clear()
+        # Taken now: shutdown() finishes a queued call at once, which forgets its client.
+        clients = {self._client, self._call_client} - {None}
+        # Stops results, cancels every job and drops the queued ones; waits below.
+        self._worker.shutdown(0)
         if self.history is not None:
             self.history.shutdown(CLOSE_WAIT_MS)
-        if not self._pool.waitForDone(CLOSE_WAIT_MS):
+        if not self._worker.wait_for_idle(CLOSE_WAIT_MS):
             log.warning("a background task was still running when the window closed")
         if self._settings_store is not None and self._ready:
             self._remember_layout()
@@ -1299,7 +1270,7 @@ class MainWindow(QMainWindow):
                         self._settings_store.save(self._settings_snapshot())
                 except Exception as exc:  # the store's own error: log it, close anyway
                     log.warning("settings not saved at close: %s", exc)
-        for client in {self._client, self._call_client} - {None}:
+        for client in clients:
             try:
                 client.close()  # type: ignore[union-attr]
             except Exception as exc:  # closing must never stop the window from closing

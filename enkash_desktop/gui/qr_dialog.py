@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,7 +28,7 @@ from enkash_desktop.core.qr import qr_png, qr_svg
 
 from .result_view import tr_core
 from .widgets import ERROR_COLOR, WARNING_COLOR
-from .worker import Task
+from .worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,7 @@ class QrDialog(QDialog):
         self.setWindowTitle(self.tr("Portal link as a QR code"))
         self.setObjectName("qrDialog")
         self.link = link
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._tasks: set[Task] = set()
+        self._worker = Worker(self, max_threads=1, name="qr")
         self.saved: list[Path] = []
 
         layout = QVBoxLayout(self)
@@ -157,12 +155,7 @@ class QrDialog(QDialog):
 
     def _start(self, fn: Callable[[], object], done: Callable[[object], None],
                failed: Callable[[object], None]) -> None:
-        task = Task(fn, name="save-qr")
-        self._tasks.add(task)
-        task.signals.succeeded.connect(done)
-        task.signals.failed.connect(failed)
-        task.signals.finished.connect(lambda: self._tasks.discard(task))
-        self._pool.start(task)
+        self._worker.run(fn, on_success=done, on_failure=failed, name="save-qr")
 
     def _saved(self, value: object) -> None:
         assert isinstance(value, Path)
@@ -188,10 +181,10 @@ class QrDialog(QDialog):
 
     def wait_for_saves(self, timeout_ms: int = 5000) -> bool:
         """Wait until every save has finished (tests and closing)."""
-        return self._pool.waitForDone(timeout_ms)
+        return self._worker.wait_for_idle(timeout_ms)
 
     def done(self, result: int) -> None:
-        self._pool.waitForDone(2000)
+        self._worker.wait_for_idle(2000)
         # The pixmap is the link in another form: drop it with the dialog.
         self.image.clear()
         super().done(result)
