@@ -45,6 +45,7 @@ from enkash_desktop.core.errors import EnkashError, ErrorKind  # noqa: E402
 from enkash_desktop.core.models import Cardholder, Environment, SsoResult  # noqa: E402
 from enkash_desktop.gui.history_panel import HistoryPanel  # noqa: E402
 from enkash_desktop.store import HistoryFilter, HistoryStore  # noqa: E402
+from tests.history_data import build_history  # noqa: E402
 
 T0 = 1_700_000_000.0
 WORDS = ("Success", "Card not found", "Company mismatch", "Invalid enkash card id")
@@ -86,37 +87,6 @@ def realistic_results(rows: int) -> Iterator[SsoResult]:
         )
 
 
-def build_with_sql(path: Path, rows: int) -> None:
-    """The store's schema, filled by one INSERT ... SELECT (the FTS trigger still runs)."""
-    HistoryStore(path).close()
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA synchronous=OFF")
-        conn.execute("BEGIN")
-        conn.execute(
-            """
-            INSERT INTO calls (time, profile, environment, card_account_id, company_id,
-                enkash_card_id, admin, http_status, response_code, message, elapsed_ms,
-                outcome, request_redacted, reply_redacted, error_detail)
-            WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?)
-            SELECT ? + i * 30.0, 'partner-' || (i % 5), 'uat', printf('CA%07d', i),
-                printf('CO%03d', i % 100), printf('EC%07d', i), i % 50 = 0,
-                CASE WHEN i % 7 = 0 THEN 422 ELSE 200 END,
-                CASE WHEN i % 7 = 0 THEN '1' ELSE '0' END,
-                CASE i % 4 WHEN 0 THEN 'Success' WHEN 1 THEN 'Card not found'
-                    WHEN 2 THEN 'Company mismatch' ELSE 'Invalid enkash card id' END,
-                80.0 + i % 300, CASE WHEN i % 7 = 0 THEN 'rejected' ELSE 'success' END,
-                'curl -X POST https://pay-uat.enkash.in/api/v0/partner/enKashCard/sso-token',
-                '{"responseCode": 0}', ''
-            FROM seq
-            """,
-            (rows, T0),
-        )
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-
-
 def build(path: Path, rows: int, builder: str) -> None:
     if path.exists():
         with HistoryStore(path) as history:
@@ -127,7 +97,7 @@ def build(path: Path, rows: int, builder: str) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     started = time.perf_counter()
     if builder == "sql":
-        build_with_sql(path, rows)
+        build_history(path, rows, start=T0)
     else:
         with HistoryStore(path) as history:
             history.record_many(realistic_results(rows))

@@ -7,7 +7,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import csv
-import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ from enkash_desktop.core.models import Cardholder, Environment, SsoResult
 from enkash_desktop.gui.history_model import HistoryModel
 from enkash_desktop.gui.history_panel import HistoryPanel
 from enkash_desktop.store import HistoryFilter, HistoryStore
+from tests.history_data import build_history
 
 # Local midnight, so that calls an hour apart fall on known local days.
 T0 = datetime(2024, 3, 1).timestamp()
@@ -423,45 +423,11 @@ def test_inputs_have_labels_and_names(panel: HistoryPanel) -> None:
 # -- a million rows ----------------------------------------------------------------------
 
 
-def build_million(path: Path, rows: int = MILLION) -> None:
-    """A history of ``rows`` calls, made fast: the store's schema, one INSERT ... SELECT."""
-    HistoryStore(path).close()
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA synchronous=OFF")
-        conn.execute("BEGIN")
-        conn.execute(
-            """
-            INSERT INTO calls (time, profile, environment, card_account_id, company_id,
-                enkash_card_id, admin, http_status, response_code, message, elapsed_ms,
-                outcome, request_redacted, reply_redacted, error_detail)
-            WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?)
-            SELECT ? + i * 30.0, 'p' || (i % 5), 'uat', printf('CA%07d', i),
-                printf('CO%03d', i % 100), printf('EC%07d', i), i % 50 = 0,
-                CASE WHEN i % 7 = 0 THEN 422 ELSE 200 END,
-                CASE WHEN i % 7 = 0 THEN '1' ELSE '0' END,
-                CASE i % 4 WHEN 0 THEN 'Success' WHEN 1 THEN 'Card not found'
-                    WHEN 2 THEN 'Company mismatch' ELSE 'Invalid enkash card id' END,
-                80.0 + i % 300, CASE WHEN i % 7 = 0 THEN 'rejected' ELSE 'success' END,
-                'curl -X POST https://pay-uat.enkash.in/api/v0/partner/enKashCard/sso-token '
-                    || '-H ''Authorization: [redacted]'' -d ''{"cardAccountId": "'
-                    || printf('CA%07d', i) || '"}''',
-                '{"responseCode": 0, "message": "Success"}', ''
-            FROM seq
-            """,
-            (rows, T0),
-        )
-        conn.execute("COMMIT")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="session")
 def million_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("million") / "history.sqlite3"
     started = time.perf_counter()
-    build_million(path)
+    build_history(path, MILLION, start=T0)
     print(f"\nbuilt {MILLION:,} rows in {time.perf_counter() - started:.1f} s")
     return path
 
