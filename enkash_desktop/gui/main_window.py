@@ -1286,5 +1286,9 @@ def _accent(kind: str) -> str:
 
 
 def _import_http_stack() -> None:
+    """Import the client and the HTTP stack off the GUI thread, before the first Send."""
+    import httpcore  # noqa: F401
     import httpx  # noqa: F401
+
+    import enkash_desktop.core.client  # noqa: F401
 

@@ -14,7 +14,21 @@ PRODUCTION_COLOR = QColor("#c62828")
 
 
 def _eye_icon(color: QColor, *, crossed: bool) -> QIcon:
-    """A small eye (or a crossed-out eye) drawn in ``color``; no icon theme needed."""
+    """A small eye (or a crossed-out eye) drawn in ``color``; no icon theme needed.
+
+    Drawn once per colour and kind: every secret field shares it, and Send shows the token.
+    """
+    key = (color.rgba(), crossed)
+    icon = _EYE_ICONS.get(key)
+    if icon is None:
+        icon = _EYE_ICONS[key] = _draw_eye(color, crossed=crossed)
+    return icon
+
+
+_EYE_ICONS: dict[tuple[int, bool], QIcon] = {}
+
+
+def _draw_eye(color: QColor, *, crossed: bool) -> QIcon:
     icon = QIcon()
     for size in (16, 24, 32, 48):
         pixmap = QPixmap(size, size)
