@@ -83,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(app.exec())
     finally:
+        state["workers_idle"] = window.wait_for_background(0) and (
+            window.history is None or window.history.wait_for_idle(0))
         stop_services(state)
         # Delete the window while Qt is fully alive, not in the interpreter's final GC.
         window.deleteLater()
@@ -140,27 +142,26 @@ def stop_services(state: dict[str, object]) -> None:
         sandbox.stop()  # type: ignore[attr-defined]
     history = state.pop("history", None)
     if history is not None:
-        history.close()  # type: ignore[attr-defined]
+        if state.pop("workers_idle", True):
+            history.close()  # type: ignore[attr-defined]
+        else:  # a worker still holds a connection: closing it under them could crash
+            log.warning("the history was left open at exit: a worker was still using it")
 
 
 def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None:
     """Create the store (and the sandbox when wanted) and hand them to the window."""
-    from pathlib import Path
-
     from enkash_desktop.store.login_state import FileFailureCounter
     from enkash_desktop.store.logs import log_uncaught, setup_logging
     from enkash_desktop.store.paths import AppPaths
     from enkash_desktop.store.secrets import SecretStore
-    from enkash_desktop.store.settings import SettingsStore, default_defaults_paths
+    from enkash_desktop.store.settings import SettingsStore, installed_defaults_paths
 
     paths = AppPaths.default().ensure()
     setup_logging(paths.log_file)
     sys.excepthook = log_uncaught  # from here on, crashes are logged and printed redacted
     log.info("Enkash Desktop %s started", __version__)
-    # An installed program: IT may put defaults.json beside the executable.
-    program_dir = Path(sys.executable).parent if getattr(sys, "frozen", False) else None
     settings_store = SettingsStore(paths.settings_file,
-                                   defaults_paths=default_defaults_paths(program_dir))
+                                   defaults_paths=installed_defaults_paths())
     loaded = settings_store.load()
     sandbox = None
     if demo or not loaded.settings.profiles:

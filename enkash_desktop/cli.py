@@ -159,11 +159,19 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, Failur
             yield profile, _env_secrets(demo_secrets()), MemoryFailureCounter()
         return
 
-    from enkash_desktop.store import AppPaths, FileFailureCounter, SettingsStore
+    from enkash_desktop.store import (
+        AppPaths,
+        FileFailureCounter,
+        SettingsStore,
+        installed_defaults_paths,
+    )
 
     paths = AppPaths.default()
     failures = FileFailureCounter(paths.login_state_file)
-    settings = SettingsStore(paths.settings_file).load().settings
+    loaded = SettingsStore(paths.settings_file, defaults_paths=installed_defaults_paths()).load()
+    if loaded.notice:  # e.g. a damaged settings file was moved aside: say so
+        print(loaded.notice, file=sys.stderr)
+    settings = loaded.settings
     name = args.profile or ("" if args.base_url else settings.current_profile)
     if name:
         found = settings.profile(name)
@@ -290,13 +298,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from enkash_desktop.core.csvsafe import read_cardholders_csv
     from enkash_desktop.store import StoreError, write_atomic
 
-    def write(path: Path, data: bytes) -> None:
-        write_atomic(path, data, 0o600)
-
     try:
         check_concurrency(args.concurrency)
         rows, problems = read_cardholders_csv(Path(args.input))
-        results = BatchResults.load(args.output, write=write)
+        results = BatchResults.load(args.output, write=write_atomic)
         results.add_problems(problems)
         results.save()  # fails now, before anything is sent, if the file cannot be written
     except EnkashError as exc:
@@ -392,14 +397,21 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 def _cmd_sandbox(args: argparse.Namespace) -> int:
     from enkash_desktop.sandbox import serve_forever
 
-    serve_forever(args.host, args.port, args.token_lifetime)
+    try:
+        serve_forever(args.host, args.port, args.token_lifetime)
+    except OSError as exc:  # the port is taken, or the host is not this computer's
+        print(f"The sandbox could not listen on {args.host}:{args.port} ({exc.strerror}). "
+              "Choose another --port, or leave it out to take any free one.", file=sys.stderr)
+        return 2
     return 0
 
 
-def _cmd_profiles(args: argparse.Namespace) -> int:
-    from enkash_desktop.store import AppPaths, SettingsStore
 
-    loaded = SettingsStore(AppPaths.default().settings_file).load()
+def _cmd_profiles(args: argparse.Namespace) -> int:
+    from enkash_desktop.store import AppPaths, SettingsStore, installed_defaults_paths
+
+    loaded = SettingsStore(AppPaths.default().settings_file,
+                           defaults_paths=installed_defaults_paths()).load()
     if loaded.notice:
         print(loaded.notice, file=sys.stderr)
     settings = loaded.settings

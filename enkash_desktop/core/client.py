@@ -230,11 +230,12 @@ class EnkashClient:
         except httpx.TimeoutException as exc:
             if generation != self._generation:
                 raise _Cancelled from exc
-            kind = "connect" if isinstance(exc, httpx.ConnectTimeout) else "answer"
+            connecting = isinstance(exc, httpx.ConnectTimeout)
+            kind = "connect" if connecting else "answer"
             raise EnkashError(
                 ErrorKind.TIMEOUT,
                 f"The EnKash server did not {kind} within {self.profile.timeout_s:g} seconds.",
-                detail=f"{type(exc).__name__}: {exc}",
+                detail=f"{type(exc).__name__}: {exc}", reached_server=not connecting,
             ) from None
         except (httpx.TransportError, OSError) as exc:
             if generation != self._generation:
@@ -243,9 +244,10 @@ class EnkashClient:
             if isinstance(exc, ssl.SSLError) or "CERTIFICATE" in text.upper() or (
                 "SSL" in text.upper()
             ):
-                raise EnkashError(ErrorKind.TLS, detail=text) from None
+                raise EnkashError(ErrorKind.TLS, detail=text, reached_server=False) from None
             if isinstance(exc, httpx.ConnectError):
-                raise EnkashError(ErrorKind.NETWORK, detail=text) from None
+                raise EnkashError(ErrorKind.NETWORK, detail=text,
+                                  reached_server=False) from None
             raise EnkashError(
                 ErrorKind.NETWORK,
                 "The connection to the EnKash server broke before the reply arrived.",
@@ -309,7 +311,7 @@ class EnkashClient:
             self._failures.record(profile.name, True)  # it may have reached the server
             raise EnkashError(ErrorKind.CANCELLED) from None
         except EnkashError as exc:
-            if exc.kind is not ErrorKind.NETWORK or "broke" in exc.message:
+            if exc.reached_server:  # it may have been refused: it counts
                 self._failures.record(profile.name, True)
             raise
         try:
@@ -356,8 +358,7 @@ class EnkashClient:
         if token is not None and (token.expired() or token.header == refused):
             # A fresh token is used even if very short-lived.
             token = self._login_once(seen, refused) if self.can_login() else None
-        typed = self.secrets.authorization.strip()
-        typed = typed if " " in typed or not typed else f"Bearer {typed}"
+        typed = self._typed_authorization()
         if token is None and typed and typed != refused:
             auth, cookie = typed, self.secrets.cookie
         elif token is None and self.can_login():
@@ -374,6 +375,11 @@ class EnkashClient:
         check_header_value("authorization", auth)
         check_header_value("cookie", cookie)
         return auth, cookie
+
+    def _typed_authorization(self) -> str:
+        """The Authorization the user typed, with "Bearer " added to a bare token."""
+        typed = self.secrets.authorization.strip()
+        return typed if " " in typed or not typed else f"Bearer {typed}"
 
     def prepare_sso(self, cardholder: Cardholder, authorization: str,
                     cookie: str) -> PreparedCall:
@@ -417,9 +423,7 @@ class EnkashClient:
         if token is not None and not token.expired():
             auth, cookie = token.header, self.secrets.cookie or token.cookie
         else:
-            typed = self.secrets.authorization.strip()
-            auth = typed if " " in typed or not typed else f"Bearer {typed}"
-            auth = auth or "Bearer <token from Get token>"
+            auth = self._typed_authorization() or "Bearer <token from Get token>"
             cookie = self.secrets.cookie
         return self.prepare_sso(cardholder, auth, cookie)
 

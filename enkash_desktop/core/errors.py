@@ -139,6 +139,9 @@ class EnkashError(Exception):
     detail: str = ""
     field: str | None = None
     http_status: int | None = None
+    # False when the request certainly never reached the server (no connection, or the
+    # TLS handshake failed): such a login attempt cannot count towards the lockout.
+    reached_server: bool = True
 
     def __post_init__(self) -> None:
         if not self.message:

@@ -190,12 +190,16 @@ class BearerToken:
 
 @dataclass(frozen=True)
 class PreparedCall:
-    """Exactly what goes on the wire: used both to send and to export as cURL."""
+    """Exactly what goes on the wire: used both to send and to export as cURL.
+
+    ``repr`` shows neither headers nor body: they hold the bearer token, the cookie and,
+    for the login, the password and client secret.
+    """
 
     method: str
     url: str
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
+    headers: tuple[tuple[str, str], ...] = field(repr=False)
+    body: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)

@@ -1258,6 +1258,8 @@ class MainWindow(QMainWindow):
         clients = {self._client, self._call_client} - {None}
         # Stops results, cancels every job and drops the queued ones; waits below.
         self._worker.shutdown(0)
+        if self._history_store is not None:
+            self._history_store.interrupt()  # a long retention or count stops at once
         if self.history is not None:
             self.history.shutdown(CLOSE_WAIT_MS)
         if not self._worker.wait_for_idle(CLOSE_WAIT_MS):

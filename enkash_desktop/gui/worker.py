@@ -214,11 +214,6 @@ class Worker(QObject):
         """True after :meth:`shutdown`: no new jobs, no more results."""
         return self._closed or self._gone.is_set()
 
-    @property
-    def jobs(self) -> list[Job]:
-        """The jobs not finished yet, oldest first."""
-        return list(self._jobs.values())
-
     # -- running -------------------------------------------------------------------------
 
     def run(

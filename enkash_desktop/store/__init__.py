@@ -13,6 +13,7 @@ from .settings import (
     Settings,
     SettingsStore,
     default_defaults_paths,
+    installed_defaults_paths,
     load_admin_defaults,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "SettingsStore",
     "StoreError",
     "default_defaults_paths",
+    "installed_defaults_paths",
     "load_admin_defaults",
     "open_atomic",
     "write_atomic",

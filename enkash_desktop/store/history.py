@@ -137,6 +137,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # -- the store ---------------------------------------------------------------------------
 
 
+_RETENTION_CHUNK = 5000
+
+
 class HistoryStore:
     """The SSO call history in ``path``; safe to use from several threads at once.
 
@@ -157,8 +160,23 @@ class HistoryStore:
 
     # lifecycle
 
+    def interrupt(self) -> None:
+        """Abort the statements running on any thread (thread-safe; used when closing).
+
+        Each interrupted call raises :class:`StoreError`; a write loses only its own
+        transaction.
+        """
+        with self._lock:
+            connections = list(self._connections)
+        for conn in connections:
+            with contextlib.suppress(sqlite3.Error):
+                conn.interrupt()
+
     def close(self) -> None:
-        """Close every connection this store opened, in any thread."""
+        """Close every connection this store opened, in any thread.
+
+        Call it when no other thread is using the store any more (see :meth:`interrupt`).
+        """
         with self._lock:
             self._closed = True
             connections, self._connections = self._connections, []
@@ -182,11 +200,6 @@ class HistoryStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    @property
-    def full_text_search(self) -> bool:
-        """True when message search uses FTS5, False when it falls back to LIKE."""
-        return self._fts
 
     # writing
 
@@ -217,20 +230,35 @@ class HistoryStore:
     def apply_retention(
         self, max_days: int | None, max_rows: int | None, *, now: float | None = None
     ) -> int:
-        """Delete calls older than ``max_days`` and beyond the newest ``max_rows``."""
+        """Delete calls older than ``max_days`` and beyond the newest ``max_rows``.
+
+        Deletes in chunks, each its own transaction, so a long clean-up of a large history
+        can be interrupted (at close) without losing what was already done.
+        """
         deleted = 0
-        with self._translate(), self._write() as conn:
+        with self._translate():
             if max_days is not None:
                 cutoff = (time.time() if now is None else now) - max_days * 86400.0
-                deleted += conn.execute("DELETE FROM calls WHERE time < ?", (cutoff,)).rowcount
+                deleted += self._delete_chunks("time < ?", (cutoff,))
             if max_rows is not None:
-                row = conn.execute(
+                row = self._conn().execute(
                     "SELECT id FROM calls ORDER BY id DESC LIMIT 1 OFFSET ?",
                     (max(max_rows, 0),),
                 ).fetchone()
                 if row is not None:
-                    deleted += conn.execute("DELETE FROM calls WHERE id <= ?", (row[0],)).rowcount
+                    deleted += self._delete_chunks("id <= ?", (row[0],))
         return deleted
+
+    def _delete_chunks(self, where: str, args: tuple[Any, ...]) -> int:
+        deleted = 0
+        while True:
+            with self._write() as conn:
+                count = conn.execute(
+                    f"DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE {where} "
+                    f"LIMIT {_RETENTION_CHUNK})", args).rowcount
+            deleted += count
+            if count < _RETENTION_CHUNK:
+                return deleted
 
     def clear(self) -> None:
         """Delete the whole history."""

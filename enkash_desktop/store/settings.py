@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -211,6 +212,13 @@ def default_defaults_paths(program_dir: Path | None) -> list[Path]:
         paths.append(Path(program_dir) / DEFAULTS_FILE_NAME)
     paths.append(SYSTEM_DEFAULTS)
     return paths
+
+
+def installed_defaults_paths() -> list[Path]:
+    """:func:`default_defaults_paths` for this process: an installed (frozen) program looks
+    beside its executable, where IT puts ``defaults.json``."""
+    frozen = getattr(sys, "frozen", False)
+    return default_defaults_paths(Path(sys.executable).parent if frozen else None)
 
 
 def load_admin_defaults(

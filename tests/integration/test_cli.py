@@ -160,3 +160,21 @@ def test_sandbox_command_prints_its_url_first(tmp_path: Path) -> None:
 def test_help_and_version(tmp_path: Path, args: list[str]) -> None:
     proc = run(args, tmp_path)
     assert proc.returncode == 0 and proc.stdout
+
+
+def test_sandbox_on_a_taken_port_is_bad_input(tmp_path: Path) -> None:
+    with Sandbox() as sb:
+        port = sb.base_url.rsplit(":", 1)[1]
+        proc = run(["sandbox", "--port", port], tmp_path, timeout=30)
+    assert proc.returncode == 2 and "another --port" in proc.stderr
+
+
+def test_profiles_lists_the_administrators_profiles(tmp_path: Path) -> None:
+    defaults = tmp_path / "defaults.json"
+    defaults.write_text(json.dumps({"version": 1, "profiles": [
+        {"name": "Company UAT", "environment": "uat", "base_url": "https://pay-uat.enkash.in",
+         "partner_id": "CRMXWB3ZM"}]}))
+    proc = run(["profiles", "--json"], tmp_path, {"ENKASH_DESKTOP_DEFAULTS": str(defaults)})
+    assert proc.returncode == 0, proc.stderr
+    listed = json.loads(proc.stdout)["profiles"]
+    assert [(p["name"], p["managed"]) for p in listed] == [("Company UAT", True)]

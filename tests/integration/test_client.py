@@ -303,3 +303,13 @@ def test_the_docs_curl_sample_gets_a_token_from_the_sandbox(sandbox: Sandbox) ->
     assert reply["response_code"] == 0
     payload = reply["payload"]
     assert isinstance(payload, dict) and payload["token"]
+
+
+def test_a_login_that_never_reached_the_server_does_not_count() -> None:
+    with Sandbox() as sb:
+        url = sb.base_url  # closed again: nothing listens there any more
+    with client_for_url(url) as client:
+        with pytest.raises(EnkashError) as info:
+            client.fetch_token()
+        assert info.value.kind is ErrorKind.NETWORK and not info.value.reached_server
+        assert client.login_failures() == 0
