@@ -42,7 +42,7 @@ DEPENDS="libgl1, libegl1, fontconfig-config, libxkbcommon0, libxkbcommon-x11-0, 
 libxcb-icccm4, libxcb-keysyms1, libxcb-shape0, libglib2.0-0, libdbus-1-3, libfontconfig1, \
 libfreetype6, libx11-6, libx11-xcb1, libxcb1, libxcb-glx0, libxcb-image0, libxcb-randr0, \
 libxcb-render0, libxcb-render-util0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, \
-libxcb-xkb1"
+libxcb-xkb1, libstdc++6, libgcc-s1, zlib1g, libffi8, libsqlite3-0, libssl3"
 RECOMMENDS="gnome-keyring"
 
 say "Building Enkash Desktop ${VERSION} for ${ARCH} with $(.venv/bin/pyinstaller --version | sed 's/^/PyInstaller /')."
