@@ -315,6 +315,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.batch_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_action)
+        self.duplicate_action = QAction(self.tr("&Duplicate profile"), self)
+        self.duplicate_action.setToolTip(self.tr(
+            "Start a new profile with the same settings and secrets; rename it, then Save."))
+        self.duplicate_action.triggered.connect(self.duplicate_profile)
+        file_menu.addAction(self.duplicate_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
 
@@ -526,6 +531,26 @@ class MainWindow(QMainWindow):
         self._revalidate()
         self.partner.name_edit.setFocus()
         self.partner.name_edit.selectAll()
+
+    def duplicate_profile(self) -> None:
+        """A copy of the profile on screen, as a new unsaved profile (never managed)."""
+        if not self._ready or self._call is not None:
+            return
+        original = self.partner.profile()
+        taken = set(self._profiles) | ({self._demo_profile.name} if self._demo_profile else set())
+        name = self.tr("%s (copy)") % original.name.strip()
+        number = 2
+        while name in taken:
+            name = self.tr("%s (copy %d)") % (original.name.strip(), number)
+            number += 1
+        secrets = self.partner.secrets()
+        self._current = None
+        self.partner.load(original.with_changes(name=name, managed=False), secrets)
+        self._refresh_profile_list(None)
+        self._revalidate()
+        self.partner.name_edit.setFocus()
+        self.partner.name_edit.selectAll()
+        self._status(self.tr("A copy was made. Rename it if you like, then click Save."))
 
     def save_profile(self) -> None:
         """Save the profile as typed: settings on a worker, secrets to the keyring on one."""

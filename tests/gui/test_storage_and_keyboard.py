@@ -191,3 +191,26 @@ def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
         app.main(["--version"])
     assert exit_info.value.code == 0
     assert __version__ in capsys.readouterr().out
+
+
+def test_duplicate_then_rename_a_profile(qtbot: Any, make_window: Any, sandbox: Sandbox,
+                                         home: AppPaths,
+                                         keyring_backend: MemoryKeyring) -> None:
+    window = make_window()
+    window.duplicate_action.trigger()
+    assert window.partner.name_edit.text() == "Demo (sandbox) (copy)"
+    assert window.partner.base_url_edit.text() == sandbox.base_url
+    window.save_profile()
+    assert window.wait_for_background(3000)
+    saved = {p["name"]: p for p in _settings(home)["profiles"]}
+    assert saved["Demo (sandbox) (copy)"]["base_url"] == sandbox.base_url
+    assert ("enkash-desktop", "Demo (sandbox) (copy):password") in keyring_backend.entries
+
+    retype(qtbot, window.partner.name_edit, "Acme copy")  # rename = new name, then Save
+    window.save_profile()
+    assert window.wait_for_background(3000)
+    names = [p["name"] for p in _settings(home)["profiles"]]
+    assert "Acme copy" in names and "Demo (sandbox) (copy)" not in names
+    users = {user for _, user in keyring_backend.entries}
+    assert "Acme copy:password" in users
+    assert not any(u.startswith("Demo (sandbox) (copy):") for u in users)
