@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def timed(cmd: list[str]) -> tuple[float, bytes]:
@@ -26,7 +27,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    ours = [sys.executable, "-m", "enkash_desktop.cli", "send", "--demo", "--json"]
+    script = Path(sys.executable).with_name("enkash-sso")  # the installed command
+    ours = ([str(script)] if script.exists() else [sys.executable, "-m", "enkash_desktop.cli"])
+    ours += ["send", "--demo", "--json"]
     base = [sys.executable, "-c", "import httpx"]
     timed(ours), timed(base)  # warm the file cache
     a: list[float] = []
