@@ -85,12 +85,6 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("BatchDialog", text)
 
 
-def _write(path: Path, data: bytes) -> None:
-    from enkash_desktop.store.atomic import write_atomic
-
-    write_atomic(path, data, mode=0o600)
-
-
 def default_output_path(input_path: Path) -> Path:
     """``<name>-links.csv`` beside the input file."""
     return input_path.with_name(f"{input_path.stem}-links.csv")
@@ -274,7 +268,9 @@ def _sentence(result: SsoResult) -> str:
 
 def _run(job: _Job) -> BatchRun:
     """The batch, on the worker thread: results file first, then the calls, saved at the end."""
-    results = BatchResults.load(job.output, write=_write)
+    from enkash_desktop.store.atomic import write_atomic  # owner-only (0600) by default
+
+    results = BatchResults.load(job.output, write=write_atomic)
     results.add_problems(job.problems)
     results.save()  # fails now, before anything is sent, when the file cannot be written
     done_keys = results.done_keys()
@@ -673,7 +669,9 @@ class BatchDialog(QDialog):
             return self.tr("The file could not be used: %s. Please choose another "
                            "location.") % (exc.strerror or exc)
         log.error("batch: unexpected error %r", exc)
-        return self.tr("Something went wrong: %s") % exc
+        from enkash_desktop.store.logs import redact_known
+
+        return self.tr("Something went wrong: %s") % redact_known(str(exc))
 
     # -- running -----------------------------------------------------------------------
 
