@@ -83,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(app.exec())
     finally:
+        state["history"] = window.history_store
         state["workers_idle"] = window.wait_for_background(0) and (
             window.history is None or window.history.wait_for_idle(0))
         stop_services(state)
@@ -124,12 +125,15 @@ def start_services(window: MainWindow, *, demo: bool, state: dict[str, object]) 
 
 
 def _open_history(paths: AppPaths) -> HistoryStore | None:
-    """The history database, with the retention setting applied; None if it cannot open."""
+    """The history database, or None if it cannot open. Runs on a worker: opening applies
+    migrations and may wait on SQLite's lock while a command-line batch is writing."""
     from enkash_desktop.store.errors import StoreError
     from enkash_desktop.store.history import HistoryStore
 
     try:
-        return HistoryStore(paths.history_file)
+        store = HistoryStore(paths.history_file)
+        store.close_thread_connection()  # this pool thread is done with it
+        return store
     except StoreError as exc:
         log.error("the history could not be opened: %s", exc)
         return None
@@ -169,18 +173,16 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
 
         sandbox = Sandbox().start()
         state["sandbox"] = sandbox
-    history = _open_history(paths)
-    state["history"] = history
     window.attach(
         settings_store=settings_store,
         secret_store=SecretStore(),
         failures=FileFailureCounter(paths.login_state_file),
-        history_store=history,
         paths=paths,
         sandbox=sandbox,
         demo=demo,
         loaded=loaded,
     )
+    window.open_history(lambda: _open_history(paths))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1153,6 +1153,19 @@ class MainWindow(QMainWindow):
 
     # =============================================================== history
 
+    @property
+    def history_store(self) -> HistoryStore | None:
+        """The history database the window records into, once it is open."""
+        return self._history_store
+
+    def open_history(self, opener: Callable[[], HistoryStore | None]) -> None:
+        """Open the history on a worker, then show its tab (the GUI thread never waits)."""
+        def opened(store: object) -> None:
+            if store is not None:
+                self._attach_history(store)  # type: ignore[arg-type]
+
+        self._run_background(opener, opened, name="open history")
+
     def _attach_history(self, store: HistoryStore) -> None:
         from .history_panel import HistoryPanel
 
