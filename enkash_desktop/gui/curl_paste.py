@@ -7,10 +7,8 @@ The window decides where each value goes (see ``MainWindow.import_curl``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
-from PySide6.QtGui import QFontDatabase, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -106,24 +104,3 @@ def ask_curl_text(parent: QWidget | None, initial: str) -> str | None:
         return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
         dialog.deleteLater()
-
-
-class CurlPasteFilter(QObject):
-    """Turns the paste shortcut (Ctrl+V) into Paste cURL when ``handle()`` says so.
-
-    Installed on the cardholder fields: ``handle`` returns True when it imported the
-    clipboard (the form was empty and the clipboard held a curl command); otherwise the
-    field pastes as usual.
-    """
-
-    def __init__(self, handle: Callable[[], bool], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._handle = handle
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.matches(QKeySequence.StandardKey.Paste) and self._handle():
-            event.accept()
-            return True
-        return super().eventFilter(watched, event)
-

@@ -6,7 +6,12 @@ test can ``monkeypatch.setattr(dialogs, "ask", ...)`` and answer without a real 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+# QMessageBox is imported when a question is asked: making its Python type (and its enums)
+# costs a few milliseconds that the first paint does not need.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 
 def ask(parent: QWidget | None, title: str, text: str, *, informative: str = "",
@@ -16,6 +21,8 @@ def ask(parent: QWidget | None, title: str, text: str, *, informative: str = "",
     The safe answer (Cancel) is the default button, so Enter alone never confirms a risky
     action. ``accept_label`` names the action ("Send to production") instead of "OK".
     """
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question,
                       title, text, QMessageBox.StandardButton.NoButton, parent)
     if informative:
@@ -32,6 +39,8 @@ def ask(parent: QWidget | None, title: str, text: str, *, informative: str = "",
 def inform(parent: QWidget | None, title: str, text: str, *, informative: str = "",
            warning: bool = False) -> None:
     """Tell the user something that needs no answer."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information,
                       title, text, QMessageBox.StandardButton.Ok, parent)
     if informative:

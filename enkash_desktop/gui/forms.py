@@ -6,7 +6,7 @@ Panels only collect values and show messages; what is valid is decided by
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -35,6 +35,7 @@ from enkash_desktop.core.models import (
     Secrets,
 )
 
+from .qtprops import set_enum
 from .widgets import (
     PRODUCTION_COLOR,
     SUCCESS_COLOR,
@@ -54,13 +55,18 @@ def _plain(label: str) -> str:
 
 
 class FieldRows:
-    """Rows of a form: a label (the input's buddy), the input and a message line under it."""
+    """Rows of a form: a label (the input's buddy), the input and a message line under it.
+
+    A row's message line is made the first time it has something to say: most fields never
+    do, and the window starts quicker without a hidden label per field.
+    """
 
     def __init__(self, layout: QFormLayout) -> None:
         self.layout = layout
         self.inputs: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
         self.messages: dict[str, FieldMessage] = {}
+        self.columns: dict[str, QVBoxLayout] = {}
         self.order: list[QWidget] = []
 
     def add(self, key: str, label_text: str, widget: QWidget, *, help_text: str = "",
@@ -71,7 +77,6 @@ class FieldRows:
         if help_text:
             widget.setToolTip(help_text)
             widget.setAccessibleDescription(help_text)
-        message = FieldMessage()
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -84,27 +89,36 @@ class FieldRows:
             column.addLayout(row)
         else:
             column.addWidget(widget)
-        column.addWidget(message)
         self.layout.addRow(label, box)
         self.inputs[key] = widget
         self.labels[key] = label
-        self.messages[key] = message
+        self.columns[key] = column
         self.order.append(widget)
         if extra is not None:
             self.order.append(extra)
         return widget
 
+    def message(self, key: str) -> str:
+        """The message shown under field ``key`` (empty when none)."""
+        message = self.messages.get(key)
+        return message.text() if message is not None else ""
+
     def show(self, key: str, text: str, kind: str = "error") -> None:
-        self.messages[key].show_message(text, kind)
+        message = self.messages.get(key)
+        if message is None:
+            if not text:
+                return
+            message = self.messages[key] = FieldMessage()
+            self.columns[key].addWidget(message)
+        message.show_message(text, kind)
         widget = self.inputs[key]
-        base = widget.toolTip() if kind == "" else ""
-        widget.setAccessibleDescription(text or base)
+        widget.setAccessibleDescription(text or widget.toolTip())  # the help, when no message
 
 
 def _form_layout() -> QFormLayout:
     form = QFormLayout()
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    set_enum(form, "labelAlignment", "AlignRight|AlignTop")
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
     form.setHorizontalSpacing(10)
     form.setVerticalSpacing(6)
@@ -165,7 +179,7 @@ class PartnerPanel(QWidget):
         self.delete_button.setToolTip(self.tr("Delete this profile and its stored secrets."))
         chooser_row.addWidget(self.profile_combo, 1)
         for button in (self.new_button, self.save_button, self.delete_button):
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            set_enum(button, "toolButtonStyle", "ToolButtonTextOnly")
             chooser_row.addWidget(button)
         chooser_label = QLabel(self.tr("&Profile"))
         chooser_label.setBuddy(self.profile_combo)
@@ -245,14 +259,13 @@ class PartnerPanel(QWidget):
         # A note of its own (not the field's message line, which validation rewrites).
         self.encryption_note = QLabel(self.tr("ECB is weak; EnKash's API requires it."))
         self.encryption_note.setWordWrap(True)
-        self.encryption_note.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum(self.encryption_note, "textFormat", "PlainText")
         self.encryption_note.setStyleSheet(f"color: {WARNING_COLOR.name()};")
         self.encryption_note.setAccessibleName(self.tr("Payload encryption note"))
         self.encryption_note.setToolTip(help_text)
         self.encryption_note.hide()
-        column = self.encryption_combo.parentWidget().layout()
-        assert isinstance(column, QVBoxLayout)
-        column.insertWidget(1, self.encryption_note)  # under the combo, above its message
+        # Under the combo, above its message line (added after it, when there is one).
+        self.conn_rows.columns["encryption"].addWidget(self.encryption_note)
         outer.addWidget(conn_box)
 
         # -- login -----------------------------------------------------------------------
@@ -278,7 +291,7 @@ class PartnerPanel(QWidget):
         self.get_token_button.setAccessibleName(self.tr("Get token"))
         self.token_status = QLabel(self.tr("No token yet."))
         self.token_status.setAccessibleName(self.tr("Token status"))
-        self.token_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(self.token_status, "textInteractionFlags", "TextSelectableByMouse")
         token_layout.addWidget(self.get_token_button)
         token_layout.addWidget(self.token_status, 1)
         login_form.addRow("", token_row)
@@ -304,7 +317,7 @@ class PartnerPanel(QWidget):
         width = max(label.sizeHint().width() for label in labels)
         for label in labels:
             label.setMinimumWidth(width)
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            set_enum(label, "alignment", "AlignRight|AlignVCenter")
         for widget in self._text_inputs().values():
             widget.textChanged.connect(self._emit_changed)
         for key, widget in self._text_inputs().items():
@@ -436,8 +449,8 @@ class PartnerPanel(QWidget):
     def message(self, key: str) -> str:
         """The message shown under field ``key`` (empty when none)."""
         for rows in self.rows:
-            if key in rows.messages:
-                return rows.messages[key].text()
+            if key in rows.inputs:
+                return rows.message(key)
         raise KeyError(key)
 
     def set_busy(self, busy: bool) -> None:
@@ -553,7 +566,7 @@ class CardholderForm(QGroupBox):
 
     def message(self, key: str) -> str:
         """The message shown under field ``key`` (empty when none)."""
-        return self.rows.messages[key].text()
+        return self.rows.message(key)
 
     def set_busy(self, busy: bool) -> None:
         for widget in self.rows.inputs.values():

@@ -18,14 +18,13 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -50,11 +49,15 @@ from enkash_desktop.core.validation import (
 
 from . import dialogs
 from .forms import CardholderForm, PartnerPanel
+from .qtprops import set_enum
 from .result_view import ReplyView, ResultView, tr_core
-from .widgets import PRODUCTION_COLOR, Banner
+from .widgets import PRODUCTION_COLOR, Banner, PasteFilter
 from .worker import Job, Worker
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QCloseEvent
+
     from enkash_desktop.core.client import EnkashClient
     from enkash_desktop.sandbox import Sandbox
     from enkash_desktop.store.history import HistoryStore
@@ -90,6 +93,8 @@ def _b64(data: QByteArray) -> str:
 def _from_b64(text: Any) -> QByteArray | None:
     if not isinstance(text, str) or not text:
         return None
+    from PySide6.QtCore import QByteArray
+
     return QByteArray.fromBase64(text.encode("ascii"))
 
 
@@ -138,7 +143,7 @@ class MainWindow(QMainWindow):
         self._keyring_notice = ""
         self._keyring_state: tuple[bool, str] | None = None
 
-        self._worker = Worker(self, max_threads=4, expiry_timeout_ms=5000, name="window")
+        self._worker_instance: Worker | None = None  # made on first use, after first paint
 
         self._build()
         self._build_actions()
@@ -183,7 +188,7 @@ class MainWindow(QMainWindow):
         notice_row.setContentsMargins(8, 4, 4, 4)
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)
-        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum(self.notice_label, "textFormat", "PlainText")
         self.notice_label.setAccessibleName(self.tr("Notice"))
         dismiss = QToolButton()
         dismiss.setText(self.tr("Dismiss"))
@@ -246,7 +251,8 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(self.result)
         self.reply = ReplyView()
 
-        self.result_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.result_splitter = QSplitter()
+        set_enum(self.result_splitter, "orientation", "Vertical")
         self.result_splitter.setChildrenCollapsible(False)
         self.result_splitter.addWidget(right)
         self.lower_tabs = QTabWidget()
@@ -257,7 +263,7 @@ class MainWindow(QMainWindow):
         self.result_splitter.setStretchFactor(0, 0)
         self.result_splitter.setStretchFactor(1, 1)
 
-        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter = QSplitter()  # horizontal
         self.main_splitter.setChildrenCollapsible(False)
         self.main_splitter.addWidget(scroll)
         self.main_splitter.addWidget(self.result_splitter)
@@ -287,28 +293,26 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.send_action = QAction(self.tr("&Send"), self)
         self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.send_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.send_action.triggered.connect(self.send)
         self.cancel_action = QAction(self.tr("&Cancel call"), self)
-        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        self.cancel_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.cancel_action.setShortcuts([QKeySequence("Esc")])
         self.cancel_action.setEnabled(False)
         self.cancel_action.triggered.connect(self.cancel_call)
         self.token_action = QAction(self.tr("Get &token"), self)
-        self.token_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.token_action.setShortcuts([QKeySequence("Ctrl+T")])
         self.token_action.triggered.connect(self.get_token)
         self.save_action = QAction(self.tr("Save &profile"), self)
-        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Save))
         self.save_action.triggered.connect(self.save_profile)
         quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
         for action in (self.send_action, self.cancel_action, self.token_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         self.batch_action = QAction(self.tr("&Batch from CSV…"), self)
-        self.batch_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.batch_action.setShortcuts([QKeySequence("Ctrl+B")])
         self.batch_action.setStatusTip(self.tr("Mint SSO tokens for every cardholder in a CSV "
                                                "file."))
         self.batch_action.triggered.connect(self.open_batch)
@@ -325,8 +329,7 @@ class MainWindow(QMainWindow):
 
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.copy_link_action = QAction(self.tr("Copy portal &link"), self)
-        self.copy_link_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        self.copy_link_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.copy_link_action.setShortcuts([QKeySequence("Ctrl+Shift+C")])
         self.copy_link_action.triggered.connect(self.result.copy_link)
         self.copy_curl_action = QAction(self.tr("Copy as c&URL"), self)
         self.copy_curl_action.triggered.connect(self.copy_curl)
@@ -337,16 +340,13 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         self.paste_curl_action = QAction(self.tr("&Paste cURL…"), self)
-        self.paste_curl_action.setShortcut(QKeySequence("Ctrl+Shift+V"))
-        self.paste_curl_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.paste_curl_action.setShortcuts([QKeySequence("Ctrl+Shift+V")])
         self.paste_curl_action.setStatusTip(self.tr("Fill the form from an SSO request copied "
                                                     "as a curl command."))
         self.paste_curl_action.triggered.connect(self.paste_curl)
         edit_menu.addAction(self.paste_curl_action)
-        from .curl_paste import CurlPasteFilter
-
         # Ctrl+V in an empty cardholder form with a curl command on the clipboard imports it.
-        self._curl_filter = CurlPasteFilter(self._paste_curl_into_empty_form, self)
+        self._curl_filter = PasteFilter(self._paste_curl_into_empty_form, self)
         for edit in self.cardholder.rows.inputs.values():
             edit.installEventFilter(self._curl_filter)
 
@@ -943,6 +943,13 @@ class MainWindow(QMainWindow):
         """Run ``fn`` on the private pool; results are dropped once the window closes."""
         return self._worker.run(fn, on_success=on_success, on_failure=on_failure, name=name)
 
+    @property
+    def _worker(self) -> Worker:
+        if self._worker_instance is None:
+            self._worker_instance = Worker(self, max_threads=4, expiry_timeout_ms=5000,
+                                           name="window")
+        return self._worker_instance
+
     def wait_for_background(self, timeout_ms: int = 5000) -> bool:
         """Wait for every pool task (tests and close)."""
         return self._worker.wait_for_idle(timeout_ms)
@@ -1252,6 +1259,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 8000)
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self, self.tr("About Enkash Desktop"),
             self.tr("<h3>Enkash Desktop %s</h3>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from enkash_desktop.core.errors import EnkashError, ErrorKind
 from enkash_desktop.core.models import SsoResult
 
+from .qtprops import set_enum
 from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR, SecretLineEdit
 
 if TYPE_CHECKING:
@@ -34,14 +35,15 @@ def tr_core(text: str) -> str:
 
 def open_url(url: str) -> bool:
     """Open ``url`` in the user's browser (a module function so tests can replace it)."""
+    from PySide6.QtCore import QUrl
+
     return QDesktopServices.openUrl(QUrl(url))
 
 
 def _value_label() -> QLabel:
     label = QLabel("—")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    set_enum(label, "textInteractionFlags", "TextSelectableByMouse|TextSelectableByKeyboard")
+    set_enum(label, "textFormat", "PlainText")
     label.setWordWrap(True)
     return label
 
@@ -58,18 +60,18 @@ class ResultView(QGroupBox):
 
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
-        self.outcome.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum(self.outcome, "textFormat", "PlainText")
         self.outcome.setAccessibleName(self.tr("Outcome"))
-        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(self.outcome, "textInteractionFlags", "TextSelectableByMouse")
         font = self.outcome.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.outcome.setFont(font)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum(self.hint, "textFormat", "PlainText")
         self.hint.setAccessibleName(self.tr("What to do next"))
-        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(self.hint, "textInteractionFlags", "TextSelectableByMouse")
         layout.addWidget(self.outcome)
         layout.addWidget(self.hint)
 
@@ -84,7 +86,7 @@ class ResultView(QGroupBox):
         def label_for(text: str, widget: QWidget, name: str) -> QLabel:
             label = QLabel(text)
             label.setBuddy(widget)
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            set_enum(label, "alignment", "AlignRight|AlignVCenter")
             widget.setAccessibleName(name)
             return label
 
@@ -233,6 +235,8 @@ class ResultView(QGroupBox):
         if not link:
             self.status.emit(self.tr("There is no portal link to show yet."))
             return
+        from PySide6.QtCore import Qt
+
         from .qr_dialog import QrDialog
 
         if self.qr_dialog is not None:

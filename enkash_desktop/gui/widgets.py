@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QSizePolicy, QWidget
+
+from .qtprops import set_enum
 
 # Accents chosen to read on both light and dark palettes; everything else uses palette roles.
 ERROR_COLOR = QColor("#d64545")
@@ -13,39 +29,43 @@ SUCCESS_COLOR = QColor("#2f9e5b")
 PRODUCTION_COLOR = QColor("#c62828")
 
 
-def _eye_icon(color: QColor, *, crossed: bool) -> QIcon:
-    """A small eye (or a crossed-out eye) drawn in ``color``; no icon theme needed.
+def _eye_icon(brush: QBrush, *, crossed: bool) -> QIcon:
+    """A small eye (or a crossed-out eye) drawn with ``brush``; no icon theme needed.
 
     Drawn once per colour and kind: every secret field shares it, and Send shows the token.
     """
-    key = (color.rgba(), crossed)
+    key = (brush.color().rgba(), crossed)
     icon = _EYE_ICONS.get(key)
     if icon is None:
-        icon = _EYE_ICONS[key] = _draw_eye(color, crossed=crossed)
+        icon = _EYE_ICONS[key] = _draw_eye(brush, crossed=crossed)
     return icon
 
 
 _EYE_ICONS: dict[tuple[int, bool], QIcon] = {}
 
 
-def _draw_eye(color: QColor, *, crossed: bool) -> QIcon:
+def _draw_eye(brush: QBrush, *, crossed: bool) -> QIcon:
+    # The outline is stroked into a shape and filled with a palette brush: QPainter.setPen
+    # and any QColor-to-QBrush conversion would create the whole Qt namespace before the
+    # first paint (see qtprops).
     icon = QIcon()
     for size in (16, 24, 32, 48):
+        s = float(size)
+        outline = QPainterPath(QPointF(s * 0.08, s * 0.5))
+        outline.quadTo(QPointF(s * 0.5, s * 0.08), QPointF(s * 0.92, s * 0.5))
+        outline.quadTo(QPointF(s * 0.5, s * 0.92), QPointF(s * 0.08, s * 0.5))
+        if crossed:
+            outline.moveTo(QPointF(s * 0.15, s * 0.85))
+            outline.lineTo(QPointF(s * 0.85, s * 0.15))
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(1.0, size / 12))
+        shape = stroker.createStroke(outline)
+        shape.addEllipse(QRectF(s * 0.38, s * 0.38, s * 0.24, s * 0.24))
         pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap.fill(QColor(0, 0, 0, 0))  # transparent
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(color, max(1.0, size / 12))
-        painter.setPen(pen)
-        s = float(size)
-        path = QPainterPath(QPointF(s * 0.08, s * 0.5))
-        path.quadTo(QPointF(s * 0.5, s * 0.08), QPointF(s * 0.92, s * 0.5))
-        path.quadTo(QPointF(s * 0.5, s * 0.92), QPointF(s * 0.08, s * 0.5))
-        painter.drawPath(path)
-        painter.setBrush(color)
-        painter.drawEllipse(QRectF(s * 0.38, s * 0.38, s * 0.24, s * 0.24))
-        if crossed:
-            painter.drawLine(QPointF(s * 0.15, s * 0.85), QPointF(s * 0.85, s * 0.15))
+        painter.fillPath(shape, brush)
         painter.end()
         icon.addPixmap(pixmap)
     return icon
@@ -59,13 +79,12 @@ class SecretLineEdit(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setEchoMode(QLineEdit.EchoMode.Password)
-        self.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText
-                                 | Qt.InputMethodHint.ImhNoPredictiveText
-                                 | Qt.InputMethodHint.ImhSensitiveData)
+        set_enum(self, "inputMethodHints",
+                 "ImhHiddenText|ImhNoPredictiveText|ImhSensitiveData")
         self.toggle_action = QAction(self)
         self.toggle_action.setCheckable(True)
-        self.toggle_action.setShortcut("Alt+S")
-        self.toggle_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.toggle_action.setShortcuts([QKeySequence("Alt+S")])
+        set_enum(self.toggle_action, "shortcutContext", "WidgetShortcut")
         self.toggle_action.toggled.connect(self.set_revealed)
         self.addAction(self.toggle_action, QLineEdit.ActionPosition.TrailingPosition)
         self._update_action()
@@ -82,13 +101,13 @@ class SecretLineEdit(QLineEdit):
         self.revealedChanged.emit(revealed)
 
     def _update_action(self) -> None:
-        color = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        brush = self.palette().brush(QPalette.ColorRole.PlaceholderText)
         if self.revealed:
-            self.toggle_action.setIcon(_eye_icon(color, crossed=True))
+            self.toggle_action.setIcon(_eye_icon(brush, crossed=True))
             self.toggle_action.setText(self.tr("Hide"))
             self.toggle_action.setToolTip(self.tr("Hide the value (Alt+S)"))
         else:
-            self.toggle_action.setIcon(_eye_icon(color, crossed=False))
+            self.toggle_action.setIcon(_eye_icon(brush, crossed=False))
             self.toggle_action.setText(self.tr("Show"))
             self.toggle_action.setToolTip(self.tr("Show the value (Alt+S)"))
 
@@ -104,7 +123,7 @@ class FieldMessage(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum(self, "textFormat", "PlainText")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         font = self.font()
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
@@ -132,8 +151,8 @@ class Banner(QLabel):
     def __init__(self, color: QColor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum(self, "textFormat", "PlainText")
+        set_enum(self, "alignment", "AlignCenter")
         self.setMargin(6)
         self.setFrameShape(QFrame.Shape.NoFrame)
         if color is not None:
@@ -147,3 +166,20 @@ class Banner(QLabel):
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         return QSize(min(hint.width(), 400), hint.height())
+
+
+class PasteFilter(QObject):
+    """Hands the paste shortcut (Ctrl+V) to ``handle()`` first; the field pastes as usual
+    unless ``handle`` returns True (the window imports a curl command into an empty form)."""
+
+    def __init__(self, handle: Callable[[], bool], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._handle = handle
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.matches(QKeySequence.StandardKey.Paste) and self._handle():
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
+

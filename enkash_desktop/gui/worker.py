@@ -32,7 +32,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +191,8 @@ class Worker(QObject):
         self._jobs: dict[int, Job] = {}
         self._keys = itertools.count()
         self._closed = False
+        from PySide6.QtCore import Qt  # here: a window builds its workers after first paint
+
         self._report.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         # Once the C++ object is going, no pool thread may report to it any more.
         lock, gone = threading.Lock(), threading.Event()

@@ -47,7 +47,7 @@ def _edit(window: MainWindow, key: str) -> QLineEdit:
 
 
 def _message(window: MainWindow, key: str) -> str:
-    if key in window.cardholder.rows.messages:
+    if key in window.cardholder.rows.inputs:
         return window.cardholder.message(key)
     return window.partner.message(key)
 
