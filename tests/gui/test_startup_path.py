@@ -1,0 +1,88 @@
+"""What the window does before its first paint: the start-up path stays lean.
+
+A fresh interpreter builds and paints the window exactly as the program does, and reports
+which heavy parts were loaded by then. Nothing here is timed (the timing is in
+``benchmarks/gui_startup.py``); these are the structural promises the timing depends on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QFormLayout, QLabel, QSplitter
+
+from enkash_desktop.gui.qtprops import set_enum
+
+PROBE = r"""
+import enum, json, sys
+made = []
+original = enum.EnumType._create_
+
+def spy(cls, class_name, names, **kw):
+    made.append(class_name)
+    return original(cls, class_name, names, **kw)
+
+enum.EnumType._create_ = spy
+from enkash_desktop.app import create_window
+app, window = create_window()
+window.show()
+app.processEvents()
+heavy = ["httpx", "keyring", "sqlite3", "enkash_desktop.sandbox", "enkash_desktop.store",
+         "enkash_desktop.core.client", "enkash_desktop.gui.history_panel"]
+print(json.dumps({"enums": made, "modules": [m for m in heavy if m in sys.modules],
+                  "title": window.windowTitle()}))
+"""
+
+
+def _probe(tmp_path: Path) -> dict[str, Any]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "ENKASH_DESKTOP_HOME": str(tmp_path / "home")}
+    proc = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_first_paint_loads_no_storage_network_or_qt_namespace(tmp_path: Path) -> None:
+    result = _probe(tmp_path)
+    assert "Enkash Desktop" in result["title"]
+    assert result["modules"] == []  # they come after the first paint
+    # PySide makes all 93 enums of the Qt namespace the first time anything touches it;
+    # Key and AlignmentFlag are two of them. The widgets set those values by name instead.
+    assert "Key" not in result["enums"]
+    assert "AlignmentFlag" not in result["enums"]
+
+
+def test_set_enum_sets_values_by_name(qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    label = QLabel("x")
+    qtbot.addWidget(label)
+    set_enum(label, "alignment", "AlignRight|AlignVCenter")
+    set_enum(label, "textFormat", "PlainText")
+    assert label.alignment() == Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    splitter = QSplitter()
+    qtbot.addWidget(splitter)
+    set_enum(splitter, "orientation", "Vertical")
+    assert splitter.orientation() == Qt.Orientation.Vertical
+    form = QFormLayout()
+    set_enum(form, "labelAlignment", "AlignRight|AlignTop")
+    assert form.labelAlignment() == Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+
+
+@pytest.mark.parametrize(("name", "keys"), [("alignment", "AlignSideways"),
+                                             ("noSuchProperty", "PlainText"),
+                                             ("text", "PlainText")])
+def test_set_enum_refuses_typos(qtbot: Any, name: str, keys: str) -> None:
+    label = QLabel("x")
+    qtbot.addWidget(label)
+    with pytest.raises(ValueError):
+        set_enum(label, name, keys)
