@@ -454,18 +454,12 @@ class PartnerPanel(QWidget):
         raise KeyError(key)
 
     def set_busy(self, busy: bool) -> None:
+        """During a call the profile cannot be switched, saved or deleted. Its fields stay
+        editable: the call uses the values it started with, and the next call the new ones
+        (making every field read-only and back costs a visible repaint on every Send)."""
         for widget in (self.profile_combo, self.new_button, self.save_button,
                        self.delete_button, self.get_token_button):
             widget.setEnabled(not busy)
-        for rows in self.rows:
-            for widget in rows.inputs.values():
-                if isinstance(widget, QLineEdit):
-                    managed_url = self._base.managed and widget in (
-                        self.base_url_edit, self.auth_url_edit, self.portal_url_edit)
-                    widget.setReadOnly(busy or managed_url)
-                else:
-                    widget.setEnabled(not busy and not (
-                        self._base.managed and widget is self.environment_combo))
 
     def _environment_changed(self) -> None:
         env = self.environment

@@ -12,7 +12,13 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from enkash_desktop.core.redaction import MASK
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.gui.widgets import ERROR_COLOR, SUCCESS_COLOR
-from enkash_desktop.sandbox import DEMO_ADMIN_CARDHOLDER, DEMO_CARDHOLDERS, Sandbox, demo_secrets
+from enkash_desktop.sandbox import (
+    DEMO,
+    DEMO_ADMIN_CARDHOLDER,
+    DEMO_CARDHOLDERS,
+    Sandbox,
+    demo_secrets,
+)
 from tests.gui.gui_helpers import retype, send, sso_calls
 
 
@@ -86,6 +92,29 @@ def test_double_send_is_impossible(qtbot: Any, window: MainWindow, sandbox: Sand
     qtbot.waitUntil(lambda: not window.busy, timeout=5000)
     assert sso_calls(sandbox) == 1
     assert_success(window)
+
+
+def test_during_a_call_the_cardholder_is_locked_and_the_call_keeps_its_values(
+        qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None:
+    sandbox.set_fault("delay", delay_s=0.5)
+    holder = DEMO_CARDHOLDERS[0]
+    qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    assert window.busy
+    form, partner = window.cardholder, window.partner
+    assert form.card_account_edit.isReadOnly() and not form.admin_radio.isEnabled()
+    for widget in (partner.profile_combo, partner.new_button, partner.delete_button,
+                   partner.get_token_button):
+        assert not widget.isEnabled()
+    # The partner's fields stay editable; the running call keeps the values it started with.
+    assert not partner.partner_id_edit.isReadOnly()
+    retype(qtbot, partner.partner_id_edit, "CRMXOTHER1")
+    qtbot.waitUntil(lambda: not window.busy, timeout=5000)
+    assert_success(window)
+    assert not form.card_account_edit.isReadOnly() and partner.profile_combo.isEnabled()
+    call = next(call for call in sandbox.calls if "sso" in call.path)
+    assert call.headers.get("partnerId") == DEMO.partner_id
+    assert holder.card_account_id.encode() in call.body
+    assert partner.partner_id_edit.text() == "CRMXOTHER1"  # kept for the next call
 
 
 def test_busy_indicator_and_elapsed_time(qtbot: Any, window: MainWindow,
