@@ -39,13 +39,6 @@ from enkash_desktop import __version__
 from enkash_desktop.core.errors import EnkashError, ErrorKind
 from enkash_desktop.core.lockout import FailureCounter, MemoryFailureCounter
 from enkash_desktop.core.models import Cardholder, Environment, Profile, Secrets, SsoResult
-from enkash_desktop.core.validation import (
-    cardholder_problems,
-    id_warning,
-    profile_problems,
-    secret_problems,
-    validate_profile,
-)
 
 from . import dialogs
 from .forms import CardholderForm, PartnerPanel
@@ -557,6 +550,8 @@ class MainWindow(QMainWindow):
         if not self._ready or self._is_demo(self._current) or self._call is not None:
             return
         try:
+            from enkash_desktop.core.validation import validate_profile
+
             profile = validate_profile(self.partner.profile())
         except EnkashError as exc:
             dialogs.inform(self, self.tr("Save profile"), tr_core(exc.message), warning=True)
@@ -656,17 +651,28 @@ class MainWindow(QMainWindow):
         """Ask the core what is wrong with the form and show it; decide whether Send works."""
         profile = self.partner.profile()
         secrets = self.partner.secrets()
-        cardholder = self.cardholder.cardholder()
-        p_problems = profile_problems(profile)
-        s_problems = secret_problems({k: getattr(secrets, k) for k in Secrets.KINDS})
-        c_problems = cardholder_problems(cardholder)
-        p_warnings = {"partner_id": id_warning(profile.partner_id) or ""}
-        c_warnings = {key: id_warning(getattr(cardholder, key)) or ""
-                      for key in ("card_account_id", "company_id", "enkash_card_id")}
-        self.partner.show_problems({**p_problems, **s_problems},
-                                   {k: tr_core(v) for k, v in p_warnings.items()})
-        self.cardholder.show_problems({k: tr_core(v) for k, v in c_problems.items()},
-                                      {k: tr_core(v) for k, v in c_warnings.items()})
+        p_problems: dict[str, str] = {}
+        s_problems: dict[str, str] = {}
+        c_problems: dict[str, str] = {}
+        if self._ready:  # before attach() nothing is loaded and nothing can be sent
+            from enkash_desktop.core.validation import (
+                cardholder_problems,
+                id_warning,
+                profile_problems,
+                secret_problems,
+            )
+
+            cardholder = self.cardholder.cardholder()
+            p_problems = profile_problems(profile)
+            s_problems = secret_problems({k: getattr(secrets, k) for k in Secrets.KINDS})
+            c_problems = cardholder_problems(cardholder)
+            p_warnings = {"partner_id": id_warning(profile.partner_id) or ""}
+            c_warnings = {key: id_warning(getattr(cardholder, key)) or ""
+                          for key in ("card_account_id", "company_id", "enkash_card_id")}
+            self.partner.show_problems({**p_problems, **s_problems},
+                                       {k: tr_core(v) for k, v in p_warnings.items()})
+            self.cardholder.show_problems({k: tr_core(v) for k, v in c_problems.items()},
+                                          {k: tr_core(v) for k, v in c_warnings.items()})
         problems = [*p_problems.values(), *s_problems.values(), *c_problems.values()]
         busy = self._call is not None
         if not self._ready:
@@ -1136,6 +1142,8 @@ class MainWindow(QMainWindow):
         if self._call is not None:
             raise EnkashError(ErrorKind.BAD_INPUT,
                               self.tr("A call is in progress; please wait for it to finish."))
+        from enkash_desktop.core.validation import profile_problems, secret_problems
+
         profile = self.partner.profile()
         secrets = self.partner.secrets()
         problems = [*profile_problems(profile).values(),
