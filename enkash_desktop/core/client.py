@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import json
 import threading
 import time
@@ -169,33 +170,37 @@ class EnkashClient:
         return httpx.Client(transport=transport, timeout=timeout, limits=limits,
                             cookies=no_jar, follow_redirects=False, trust_env=True)
 
-    def _ssl_context(self) -> ssl.SSLContext:
+    def _ssl_context(self) -> ssl.SSLContext | None:
+        """The OS trust store's TLS context; None for a plain-http (loopback) profile.
+
+        Such a profile never opens a TLS connection (its URLs are http and redirects are not
+        followed), so it does not pay for building a context.
+        """
+        urls = (self.profile.base_url, self.profile.effective_auth_base_url)
+        if not any(u.lower().startswith("https:") for u in urls):
+            return None
         import ssl
 
-        urls = (self.profile.base_url, self.profile.effective_auth_base_url)
-        if any(u.lower().startswith("https:") for u in urls):
-            import truststore  # the OS trust store, so corporate CAs work
+        import truststore  # the OS trust store, so corporate CAs work
 
-            return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        # Plain-http loopback profile: a verifying context with no CAs (never weaker).
-        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
     def _make_transport(self, limits: httpx.Limits) -> httpx.BaseTransport:
         import httpcore
         import httpx
 
-        ctx = self._ssl_context()
-        transport = httpx.HTTPTransport(verify=ctx, limits=limits)
-        # Our own network backend records each socket, so cancel() can shut it down and
-        # wake a thread blocked in recv(). httpx offers no public hook for this.
-        if hasattr(transport, "_pool"):
-            transport._pool = httpcore.ConnectionPool(
-                ssl_context=ctx,
-                max_connections=limits.max_connections,
-                max_keepalive_connections=limits.max_keepalive_connections,
-                keepalive_expiry=limits.keepalive_expiry,
-                network_backend=_TrackingBackend(self),  # type: ignore[arg-type]
-            )
+        # httpx's transport over our own connection pool, whose network backend records
+        # each socket, so cancel() can shut it down and wake a thread blocked in recv().
+        # httpx offers no public hook for this. The transport's __init__ is skipped: it
+        # would only build a pool (and a TLS context) that is replaced at once.
+        transport = httpx.HTTPTransport.__new__(httpx.HTTPTransport)
+        transport._pool = httpcore.ConnectionPool(
+            ssl_context=self._ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_TrackingBackend(self),  # type: ignore[arg-type]
+        )
         return transport
 
     def _track(self, sock: socket.socket, generation: int) -> None:
@@ -215,7 +220,8 @@ class EnkashClient:
         import httpx
 
         try:
-            with self._client().stream("POST", url, headers=headers, content=content) as resp:
+            with self._client().stream("POST", _parsed_url(url), headers=headers,
+                                       content=content) as resp:
                 chunks: list[bytes] = []
                 size = 0
                 for chunk in resp.iter_bytes():
@@ -394,7 +400,7 @@ class EnkashClient:
         if cookie:
             headers.append(("Cookie", cookie))
         headers += [("Accept", "application/json"), ("User-Agent", USER_AGENT)]
-        body = json.dumps(cardholder.body(), separators=(", ", ": ")).encode("utf-8")
+        body = json.dumps(cardholder.body()).encode("utf-8")  # the docs' ", " and ": "
         key = self._payload_key()
         if key is not None:
             body = encrypt_payload(body, key)
@@ -462,10 +468,9 @@ class EnkashClient:
             error, token, code, message, data = exc, "", None, "", None
         if token == "" and error is None:  # pragma: no cover - parse_sso_reply guarantees
             error = EnkashError(ErrorKind.NO_TOKEN)
-        bearer = self._token.value if self._token else ""
-        secrets = [*known_secrets, bearer, token]
-        if call is not None:
-            secrets += [v for k, v in call.headers if k.lower() in ("authorization", "cookie")]
+        secrets = [*known_secrets, self._token.value if self._token else "", token]
+        # The redacted texts are only read by the history and the reply view, so they are
+        # made on first read rather than on every call (see SsoResult).
         return SsoResult(
             ok=error is None,
             profile_name=self.profile.name,
@@ -480,18 +485,31 @@ class EnkashClient:
             sso_url=portal_link(self.profile, token, admin=cardholder.admin) if token else "",
             error=error,
             # to_curl masks the secret headers by construction; the body holds only ids.
-            request_redacted=to_curl(call) if call else "",
-            reply_redacted=_pretty_redacted(body, data, secrets),
+            request_redacted=(lambda: to_curl(call)) if call else "",
+            reply_redacted=lambda: _pretty_redacted(body, data, secrets, call),
         )
 
 
-def _pretty_redacted(body: bytes, data: Any, secrets: list[str]) -> str:
+@functools.lru_cache(maxsize=64)
+def _parsed_url(url: str) -> httpx.URL:
+    """``url`` as httpx parses it, once: a client posts to the same two URLs again and again."""
+    import httpx
+
+    return httpx.URL(url)
+
+
+def _pretty_redacted(body: bytes, data: Any, secrets: list[str],
+                     call: PreparedCall | None) -> str:
     """The reply for the screen and the history: pretty JSON when it is JSON, secrets masked.
 
-    ``data`` is the reply already decoded by the parser (None when it is not JSON).
+    ``data`` is the reply already decoded by the parser (None when it is not JSON); the
+    ``secrets`` and the Authorization and Cookie values ``call`` sent are masked.
     """
     if not body:
         return ""
+    if call is not None:
+        secrets = [*secrets, *(v for k, v in call.headers
+                               if k.lower() in ("authorization", "cookie"))]
     if data is not None:
         text = json.dumps(data, indent=2, ensure_ascii=False)
     else:

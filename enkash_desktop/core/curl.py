@@ -7,8 +7,6 @@ both are made from the same :class:`PreparedCall`.
 
 from __future__ import annotations
 
-import shlex
-
 from .models import PreparedCall
 from .redaction import MASK
 
@@ -27,6 +25,8 @@ def _masked_header(name: str, value: str) -> str:
 
 def to_curl(call: PreparedCall, *, reveal_secrets: bool = False) -> str:
     """Render ``call`` as a multi-line curl command in the docs' own style."""
+    import shlex  # only when a command is shown or stored, not on every call
+
     lines = [f"curl --location --request {call.method} {shlex.quote(call.url)}"]
     for name, value in call.headers:
         if name.lower() in SECRET_HEADERS and not reveal_secrets:

@@ -7,6 +7,7 @@ so a form can hold a half-typed profile and still ask what is wrong with it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, TypeVar
@@ -202,6 +203,30 @@ class PreparedCall:
     body: bytes = field(repr=False)
 
 
+class _RedactedText:
+    """A text field of :class:`SsoResult`, given as the text or as a function that makes it.
+
+    Only the history and the reply view read these texts, so the client passes functions:
+    each runs on the first read, once, and its text replaces it. Every way of reading the
+    field (``==``, ``repr``, :func:`dataclasses.asdict`, pickling and copying, see
+    ``SsoResult.__getstate__``) gets the text, never the function.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, result: SsoResult | None, owner: type | None = None) -> str:
+        if result is None:
+            return ""  # the dataclass default
+        value: str | Callable[[], str] = result.__dict__[self._name]
+        if not isinstance(value, str):
+            value = result.__dict__[self._name] = value()
+        return value
+
+    def __set__(self, result: SsoResult, value: str | Callable[[], str]) -> None:
+        result.__dict__[self._name] = value
+
+
 @dataclass(frozen=True)
 class SsoResult:
     """The outcome of one SSO call, success or not. Redacted fields are safe to store."""
@@ -218,8 +243,14 @@ class SsoResult:
     sso_token: str = field(default="", repr=False)
     sso_url: str = field(default="", repr=False)
     error: EnkashError | None = None
-    request_redacted: str = ""  # the request as a redacted cURL command
-    reply_redacted: str = ""  # the reply, pretty-printed, secrets and the SSO token masked
+    request_redacted: _RedactedText = _RedactedText()  # the request as a redacted cURL command
+    # the reply, pretty-printed, secrets and the SSO token masked
+    reply_redacted: _RedactedText = _RedactedText()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling and copying keep: the redacted texts, never the functions making them."""
+        return {**self.__dict__, "request_redacted": self.request_redacted,
+                "reply_redacted": self.reply_redacted}
 
     @property
     def outcome(self) -> str:

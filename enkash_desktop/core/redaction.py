@@ -10,23 +10,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 MASK = "••••••"
 
-_PATTERNS = [
-    # Authorization: Bearer xyz / Basic xyz (header lines, curl -H, log lines)
-    re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}"),
-    # the SSO token inside a portal link: https://{portal}/sso/{token}/employee_rewards/...
-    re.compile(r"(/sso/)[^/\s'\"]+(?=/(?:employee_rewards|reward_account)\b)"),
-    # cookie values: JSESSIONID=..., SESSION=...
-    re.compile(r"(?i)\b(jsessionid|session[a-z_]*|sid)=[^;\s'\"&,]+"),
-    # "access_token": "...", password=..., etc. in JSON or form bodies
-    re.compile(
-        r"(?i)([\"']?\b(?:access_?token|refresh_?token|id_?token|sso_?token|token|password|"
-        r"client_?secret|secret|authorization|cookie)\b[\"']?\s*[:=]\s*)"
-        r"(?:\"([^\"]*)\"|'([^']*)'|(?!(?:bearer|basic)\b)([^\"'&\s,;}]+))"
-    ),
-]
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """The patterns, compiled on first use (the window and `enkash-sso` start without them)."""
+    return (
+        # Authorization: Bearer xyz / Basic xyz (header lines, curl -H, log lines)
+        re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}"),
+        # the SSO token inside a portal link: https://{portal}/sso/{token}/employee_rewards/...
+        re.compile(r"(/sso/)[^/\s'\"]+(?=/(?:employee_rewards|reward_account)\b)"),
+        # cookie values: JSESSIONID=..., SESSION=...
+        re.compile(r"(?i)\b(jsessionid|session[a-z_]*|sid)=[^;\s'\"&,]+"),
+        # "access_token": "...", password=..., etc. in JSON or form bodies
+        re.compile(
+            r"(?i)([\"']?\b(?:access_?token|refresh_?token|id_?token|sso_?token|token|password|"
+            r"client_?secret|secret|authorization|cookie)\b[\"']?\s*[:=]\s*)"
+            r"(?:\"([^\"]*)\"|'([^']*)'|(?!(?:bearer|basic)\b)([^\"'&\s,;}]+))"
+        ),
+    )
 
 
 def mask(value: str, *, keep: int = 0) -> str:
@@ -44,10 +49,11 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         return text
     for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
         text = text.replace(secret, MASK)
-    text = _PATTERNS[0].sub(lambda m: f"{m.group(1)} {MASK}", text)
-    text = _PATTERNS[1].sub(lambda m: f"{m.group(1)}{MASK}", text)
-    text = _PATTERNS[2].sub(lambda m: f"{m.group(1)}={MASK}", text)
-    return _PATTERNS[3].sub(_mask_field, text)
+    scheme, portal_sso, cookie, named_field = _patterns()
+    text = scheme.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = portal_sso.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    text = cookie.sub(lambda m: f"{m.group(1)}={MASK}", text)
+    return named_field.sub(_mask_field, text)
 
 
 def _mask_field(match: re.Match[str]) -> str:

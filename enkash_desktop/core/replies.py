@@ -7,9 +7,9 @@ caller gets either a value or an error of the taxonomy.
 from __future__ import annotations
 
 import json
+import re
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import EnkashError, ErrorKind
 from .models import DEFAULT_TOKEN_LIFETIME_S, BearerToken
@@ -20,10 +20,12 @@ _TOKEN_NAMES = {"token", "accesstoken", "ssotoken"}
 _CODE_KEYS = ("response_code", "code", "resultCode", "responseCode")
 _MESSAGE_KEYS = ("response_message", "message", "resultMessage", "responseMessage")
 _SUCCESS_WORDS = {"SUCCESS", "OK", "S"}
+_BOM = b"\xef\xbb\xbf"
+# What a token may not contain: whitespace (exactly str.isspace()) or a control character.
+_NOT_IN_TOKEN = re.compile(r"[\s\x00-\x1f]")
 
 
-@dataclass(frozen=True)
-class Envelope:
+class Envelope(NamedTuple):
     """The parts of an EnKash reply that matter, whatever keys it used."""
 
     data: Any  # the decoded JSON, or None when the body is not JSON
@@ -37,7 +39,7 @@ def decode_json(body: bytes) -> Any:
     if not body or len(body) > MAX_REPLY_BYTES:
         return None
     try:
-        return json.loads(body.decode("utf-8-sig"))
+        return json.loads(body.removeprefix(_BOM).decode("utf-8"))  # as "utf-8-sig" does
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
 
@@ -81,8 +83,8 @@ def read_envelope(body: bytes) -> Envelope:
             break
     message = ""
     for key in _MESSAGE_KEYS:
-        if _text(data.get(key)):
-            message = _text(data[key])
+        message = _text(data.get(key))
+        if message:
             break
     failed = False
     error_response = data.get("errorResponse")
@@ -114,9 +116,10 @@ def _find_by_names(data: Any) -> str | None:
 
 
 def _usable_token(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip()) and not any(
-        ch.isspace() or ord(ch) < 0x20 for ch in value.strip()
-    ) and len(value) <= 4096
+    if not isinstance(value, str) or len(value) > 4096:
+        return False
+    text = value.strip()
+    return bool(text) and _NOT_IN_TOKEN.search(text) is None
 
 
 def find_sso_token(data: Any, token_path: str = "") -> str | None:
@@ -165,8 +168,9 @@ def error_for_status(status: int, message: str, detail: str) -> EnkashError | No
                        detail=detail, http_status=status)
 
 
-@dataclass(frozen=True)
-class SsoReply:
+class SsoReply(NamedTuple):
+    """An SSO call's reply, understood: its envelope, and the token or the error."""
+
     envelope: Envelope
     token: str | None
     error: EnkashError | None

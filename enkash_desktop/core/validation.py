@@ -145,13 +145,18 @@ def check_portal_partner(value: str, *, required: bool) -> str:
 
 
 def validate_cardholder(cardholder: Cardholder) -> Cardholder:
-    """Return the cardholder with trimmed ids, or raise BAD_INPUT naming the first bad field."""
-    return replace(
-        cardholder,
-        card_account_id=check_id("card_account_id", cardholder.card_account_id),
-        company_id=check_id("company_id", cardholder.company_id),
-        enkash_card_id=check_id("enkash_card_id", cardholder.enkash_card_id),
+    """Return the cardholder with trimmed ids, or raise BAD_INPUT naming the first bad field.
+
+    A cardholder that is already valid is returned as it is (it is frozen).
+    """
+    ids = (
+        check_id("card_account_id", cardholder.card_account_id),
+        check_id("company_id", cardholder.company_id),
+        check_id("enkash_card_id", cardholder.enkash_card_id),
     )
+    if ids == (cardholder.card_account_id, cardholder.company_id, cardholder.enkash_card_id):
+        return cardholder
+    return replace(cardholder, card_account_id=ids[0], company_id=ids[1], enkash_card_id=ids[2])
 
 
 def validate_profile(profile: Profile, *, for_login: bool = False) -> Profile:

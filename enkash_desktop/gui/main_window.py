@@ -810,7 +810,10 @@ class MainWindow(QMainWindow):
                     client.fetch_token(confirmed=True)
                 except EnkashError as exc:
                     return exc
-            return client.send_sso(cardholder)
+            result = client.send_sso(cardholder)
+            # The redacted texts are made on first read: read them here, on the worker.
+            _ = result.reply_redacted, result.request_redacted
+            return result
 
         self._start_call(job, client, self.tr("Sending…"), self._send_done)
 

@@ -3,11 +3,14 @@ the lockout guard, token expiry, a 401 refresh, cancellation and Copy as cURL.""
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 import shutil
 import subprocess
 import threading
 import time
+from dataclasses import asdict, fields, replace
 
 import pytest
 
@@ -18,6 +21,7 @@ from enkash_desktop.core import (
     ErrorKind,
     MemoryFailureCounter,
     Secrets,
+    SsoResult,
     to_curl,
 )
 from enkash_desktop.core.redaction import MASK
@@ -54,6 +58,58 @@ def test_send_logs_in_and_returns_token_and_portal_link(sandbox: Sandbox) -> Non
     assert result.sso_token not in result.reply_redacted
     assert client.token is not None and client.token.value not in result.request_redacted
     assert MASK in result.request_redacted
+
+
+# What the reply view and the history show for the sandbox's success reply: pretty JSON,
+# the SSO token masked.
+SHOWN_SUCCESS_REPLY = f"""{{
+  "response_code": 0,
+  "response_message": "Success",
+  "payload": {{
+    "token": "{MASK}"
+  }}
+}}"""
+
+
+def test_the_redacted_texts_are_made_on_first_read_and_never_leak(sandbox: Sandbox) -> None:
+    with client_for(sandbox) as client:
+        result = client.send_sso(HOLDER)
+        assert client.token is not None
+        bearer, cookie = client.token.value, client.token.cookie
+        request_shown = to_curl(client.preview_sso(HOLDER))
+    assert result.ok, result.error
+    unread = vars(result)
+    assert callable(unread["request_redacted"]) and callable(unread["reply_redacted"])
+    secrets = [DEMO.password, DEMO.oauth_client_secret, bearer, cookie.partition("=")[2]]
+    # Pickling and copying keep the texts, never the functions that make them.
+    pickled = pickle.dumps(result)
+    for secret in secrets:
+        assert secret.encode() not in pickled
+    kept = [pickle.loads(pickled), copy.copy(result), copy.deepcopy(result), replace(result)]
+    eager = SsoResult(**{f.name: getattr(result, f.name) for f in fields(result)})
+    for same in [*kept, eager]:
+        assert vars(same)["request_redacted"] == request_shown
+        assert vars(same)["reply_redacted"] == SHOWN_SUCCESS_REPLY
+        assert same == result
+    assert result.request_redacted == request_shown
+    assert result.reply_redacted == SHOWN_SUCCESS_REPLY
+    assert MASK in result.request_redacted
+    shown = [result.request_redacted, result.reply_redacted, repr(result),
+             json.dumps(asdict(result), default=str)]
+    for secret in secrets:
+        assert not any(secret in text for text in shown)
+    # The SSO token is the result's own sso_token and sso_url (asdict has them), nothing else.
+    assert not any(result.sso_token in text for text in shown[:3])
+
+
+def test_a_reply_that_echoes_a_secret_is_shown_masked(sandbox: Sandbox) -> None:
+    sandbox.set_fault("code_1", value=f"Refused for {DEMO.password}")
+    with client_for(sandbox) as client:
+        result = client.send_sso(HOLDER)
+    assert result.error is not None and result.error.kind is ErrorKind.REJECTED
+    assert result.reply_redacted == (
+        f'{{\n  "response_code": 1,\n  "response_message": "Refused for {MASK}",\n'
+        f'  "payload": "Refused for {MASK}"\n}}')
 
 
 def test_the_portal_link_opens_in_the_sandbox(sandbox: Sandbox) -> None:

@@ -39,6 +39,19 @@ def test_token_found_in_every_documented_shape(reply: dict[str, object]) -> None
     assert parsed.token == "T0K"
 
 
+def test_a_reply_may_start_with_a_utf8_byte_order_mark() -> None:
+    reply = {"response_code": 0, "payload": {"token": "T0K"}}
+    assert parse_sso_reply(200, b"\xef\xbb\xbf" + body(reply)).token == "T0K"
+    assert parse_sso_reply(200, json.dumps(reply).encode("utf-16")).token is None
+
+
+@given(st.text(max_size=40) | st.text(st.characters(max_codepoint=0x30), max_size=8))
+def test_a_token_is_used_only_without_whitespace_or_control_characters(text: str) -> None:
+    inner = text.strip()
+    usable = bool(inner) and not any(ch.isspace() or ord(ch) < 0x20 for ch in inner)
+    assert find_sso_token({"token": text}) == (inner if usable else None)
+
+
 def test_explicit_token_path_wins_and_is_strict() -> None:
     reply = {"response_code": 0, "payload": {"result": {"link": "XYZ"}, "token": "other"}}
     assert parse_sso_reply(200, body(reply), "payload.result.link").token == "XYZ"

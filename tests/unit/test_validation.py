@@ -25,6 +25,7 @@ GOOD = Profile(name="UAT", base_url="https://pay-uat.enkash.in", partner_id="CRM
 def test_ids_are_trimmed_not_uppercased() -> None:
     c = validate_cardholder(Cardholder("  CAQL8YCV3 ", "\tCEK1PU9AOO", "ekcdm5avzy  "))
     assert c == Cardholder("CAQL8YCV3", "CEK1PU9AOO", "ekcdm5avzy")
+    assert validate_cardholder(c) is c  # already valid: kept as it is
 
 
 @pytest.mark.parametrize(
