@@ -9,7 +9,7 @@ fake: it is safe to show on screen and in documentation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from enkash_desktop.core.models import (
     Cardholder,
@@ -20,8 +20,7 @@ from enkash_desktop.core.models import (
 )
 
 
-@dataclass(frozen=True)
-class DemoConstants:
+class DemoConstants(NamedTuple):
     """The demo partner's identifiers and login credentials."""
 
     partner_id: str = "CRMXWB3ZM"

@@ -27,11 +27,10 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from enkash_desktop.core.models import (
@@ -87,8 +86,12 @@ class Fault:
     })
 
 
-@dataclass(frozen=True)
-class RecordedCall:
+# No dataclasses here: `enkash-sso send --demo` starts a sandbox, and each dataclass costs
+# about half a millisecond to create at import. Records are named tuples; the two mutable
+# classes are plain.
+
+
+class RecordedCall(NamedTuple):
     """One request as the sandbox received it, so tests can compare what clients sent."""
 
     method: str
@@ -98,21 +101,31 @@ class RecordedCall:
     time: float  # epoch seconds
 
 
-@dataclass
 class _FaultRule:
-    kind: str
-    endpoint: str
-    times: int | None
-    delay_s: float
-    value: str | None
+    """One fault switch (see :meth:`Sandbox.set_fault`); ``times`` counts its uses down."""
+
+    __slots__ = ("delay_s", "endpoint", "kind", "times", "value")
+
+    def __init__(self, kind: str, endpoint: str, times: int | None, delay_s: float,
+                 value: str | None) -> None:
+        self.kind = kind
+        self.endpoint = endpoint
+        self.times = times
+        self.delay_s = delay_s
+        self.value = value
 
 
-@dataclass
 class _Reply:
-    status: int
-    body: bytes
-    content_type: str = "application/json"
-    headers: list[tuple[str, str]] = field(default_factory=list)
+    """One answer of the sandbox, written in one piece by ``_Handler._send``."""
+
+    __slots__ = ("body", "content_type", "headers", "status")
+
+    def __init__(self, status: int, body: bytes, content_type: str = "application/json",
+                 headers: list[tuple[str, str]] | None = None) -> None:
+        self.status = status
+        self.body = body
+        self.content_type = content_type
+        self.headers = headers if headers is not None else []
 
 
 def _json_reply(status: int, data: Any, headers: list[tuple[str, str]] | None = None) -> _Reply:
