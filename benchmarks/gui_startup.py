@@ -92,13 +92,21 @@ def startup(runs: int) -> None:
         bare_script = tmp / "bare.py"
         bare_script.write_text(BARE, "utf-8")
         qt_script = tmp / "bare_qt.py"
-        # The same bare window after touching the Qt namespace (enum creation, ≈50 ms in
-        # PySide6 6.12), which any real form does: shown for information, not a target.
+        # For information, not targets: the same bare window after touching the Qt
+        # namespace (PySide makes its 93 enums at once, ≈20 ms), and with one line of text
+        # (the font database and the first glyphs): costs any window with a form pays,
+        # unless it avoids them as the app does for the first.
         qt_script.write_text(BARE.replace("import sys", "import sys\nfrom PySide6.QtCore "
                                           "import Qt\nQt.AlignmentFlag.AlignLeft", 1), "utf-8")
+        text_script = tmp / "bare_text.py"
+        text_script.write_text(BARE.replace(
+            'window.setWindowTitle("bare")',
+            'window.setWindowTitle("bare")\nfrom PySide6.QtWidgets import QLabel\n'
+            'window.setCentralWidget(QLabel("Card account id"))', 1), "utf-8")
         commands = {
             "bare": [sys.executable, str(bare_script)],
             "bare+Qt": [sys.executable, str(qt_script)],
+            "bare+text": [sys.executable, str(text_script)],
             "app": [sys.executable, "-m", "enkash_desktop", "--demo", "--quit-after-show"],
         }
         for cmd in commands.values():  # warm-up: .pyc files, font cache
@@ -118,6 +126,9 @@ def startup(runs: int) -> None:
     print(f"  bare QMainWindow        {t_bare * 1000:7.1f} ms   peak RSS {m_bare:6.1f} MiB")
     t_qt, m_qt = statistics.median(times["bare+Qt"]), statistics.median(rss["bare+Qt"])
     print(f"  bare + Qt namespace     {t_qt * 1000:7.1f} ms   peak RSS {m_qt:6.1f} MiB"
+          "   (information)")
+    t_tx, m_tx = statistics.median(times["bare+text"]), statistics.median(rss["bare+text"])
+    print(f"  bare + one label        {t_tx * 1000:7.1f} ms   peak RSS {m_tx:6.1f} MiB"
           "   (information)")
     print(f"  enkash-desktop --demo   {t_app * 1000:7.1f} ms   peak RSS {m_app:6.1f} MiB")
     print(f"  ratio                   {t_app / t_bare:7.2f}x      memory   {m_app / m_bare:5.2f}x"
