@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import TYPE_CHECKING
 
 from .errors import EnkashError, ErrorKind
@@ -128,6 +127,8 @@ def encrypt_payload(obj: object, key: bytes) -> bytes:
     ``obj`` is serialised as compact JSON; ``bytes`` or ``str`` are taken as the JSON
     text already made (so the encrypted text is exactly the plain body).
     """
+    import json  # here: the window imports this module for its labels before first paint
+
     if isinstance(obj, bytes):
         plain = obj
     elif isinstance(obj, str):
@@ -140,6 +141,8 @@ def encrypt_payload(obj: object, key: bytes) -> bytes:
 
 def wrapped_cipher_text(body: bytes) -> str | None:
     """The base64 text of an ``{"request": "<base64>"}`` body, or None for any other body."""
+    import json
+
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -156,6 +159,8 @@ def decrypt_reply(body: bytes, key: bytes) -> bytes:
     reply parser can explain them. A wrapped reply that does not decrypt to JSON with this
     key raises UNREADABLE: almost always the key rule is wrong.
     """
+    import json
+
     encoded = wrapped_cipher_text(body)
     if encoded is None:
         return body
