@@ -46,7 +46,7 @@ from .models import (
     SsoResult,
 )
 from .portal import portal_link
-from .redaction import redact
+from .redaction import mask_secrets, redact
 from .replies import MAX_REPLY_BYTES, parse_sso_reply, parse_token_reply
 from .validation import check_header_value, validate_cardholder, validate_profile
 
@@ -322,8 +322,9 @@ class EnkashClient:
             raise
         try:
             token = parse_token_reply(status, body, cookie)
-        except EnkashError:
+        except EnkashError as exc:
             self._failures.record(profile.name, True)
+            exc.message = mask_secrets(exc.message, self.secrets.values())  # an echoed one
             raise
         self._failures.record(profile.name, False)
         self._token = token
@@ -469,6 +470,11 @@ class EnkashClient:
         if token == "" and error is None:  # pragma: no cover - parse_sso_reply guarantees
             error = EnkashError(ErrorKind.NO_TOKEN)
         secrets = [*known_secrets, self._token.value if self._token else "", token]
+        # The server's words are shown and kept in the history: a secret it echoes is masked
+        # (only the known values: the sentences themselves may say "bearer token").
+        message = mask_secrets(message, secrets)
+        if error is not None:
+            error.message = mask_secrets(error.message, secrets)
         # The redacted texts are only read by the history and the reply view, so they are
         # made on first read rather than on every call (see SsoResult).
         return SsoResult(

@@ -43,12 +43,20 @@ def mask(value: str, *, keep: int = 0) -> str:
     return MASK
 
 
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """Return ``text`` with every given secret and every secret-looking value masked."""
+def mask_secrets(text: str, secrets: Iterable[str]) -> str:
+    """Return ``text`` with every given secret value masked (and nothing else changed)."""
     if not text:
         return text
     for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
         text = text.replace(secret, MASK)
+    return text
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """Return ``text`` with every given secret and every secret-looking value masked."""
+    if not text:
+        return text
+    text = mask_secrets(text, secrets)
     scheme, portal_sso, cookie, named_field = _patterns()
     text = scheme.sub(lambda m: f"{m.group(1)} {MASK}", text)
     text = portal_sso.sub(lambda m: f"{m.group(1)}{MASK}", text)

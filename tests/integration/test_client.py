@@ -110,6 +110,10 @@ def test_a_reply_that_echoes_a_secret_is_shown_masked(sandbox: Sandbox) -> None:
     assert result.reply_redacted == (
         f'{{\n  "response_code": 1,\n  "response_message": "Refused for {MASK}",\n'
         f'  "payload": "Refused for {MASK}"\n}}')
+    # The server's words are shown (and kept in the history) with the secret masked too.
+    assert result.message == f"Refused for {MASK}"
+    assert DEMO.password not in result.error.message and MASK in result.error.message
+    assert DEMO.password not in result.outcome
 
 
 def test_the_portal_link_opens_in_the_sandbox(sandbox: Sandbox) -> None:
@@ -369,3 +373,11 @@ def test_a_login_that_never_reached_the_server_does_not_count() -> None:
             client.fetch_token()
         assert info.value.kind is ErrorKind.NETWORK and not info.value.reached_server
         assert client.login_failures() == 0
+
+
+def test_a_login_refusal_that_echoes_the_password_is_shown_masked(sandbox: Sandbox) -> None:
+    sandbox.set_fault("http_422", endpoint="token", value=f"Wrong password {DEMO.password}")
+    with client_for(sandbox) as client, pytest.raises(EnkashError) as info:
+        client.fetch_token()
+    assert "Wrong password" in info.value.message  # the server's words, with the secret masked
+    assert DEMO.password not in info.value.message and MASK in info.value.message
