@@ -274,7 +274,7 @@ class ReplyView(QGroupBox):
         self.text.setAccessibleName(self.tr("Server reply"))
         self.text.setPlaceholderText(self.tr("The server's reply appears here, with secrets "
                                              "masked."))
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._fixed_font = False
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setTabChangesFocus(True)
         layout.addWidget(self.text, 1)
@@ -296,4 +296,7 @@ class ReplyView(QGroupBox):
         return [self.text, self.curl_button, self.curl_secrets_button]
 
     def show_reply(self, text: str) -> None:
+        if text and not self._fixed_font:  # the placeholder reads fine in the usual font
+            self._fixed_font = True  # and loading the fixed one can wait for a reply
+            self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlainText(text)
