@@ -841,20 +841,24 @@ class MainWindow(QMainWindow):
         self._revalidate()
         if not self.partner.get_token_button.isEnabled() or self._call is not None:
             return
-        client = self._client_for(self.partner.profile(), self.partner.secrets())
-        confirmed = False
-        if client.login_needs_confirmation():
-            risk = EnkashError(ErrorKind.LOCKOUT_RISK)
-            if not self._confirm_lockout(risk):
-                self.result.show_error(risk)
+        self._start_login(self._client_for(self.partner.profile(), self.partner.secrets()),
+                          confirmed=False)
+
+    def _start_login(self, client: EnkashClient, *, confirmed: bool) -> None:
+        """The login runs on the worker, lockout check included (the failure count is a
+        file): a login that needs a confirmation comes back as LOCKOUT_RISK before anything
+        is sent, the user is asked, and a yes starts it again, confirmed."""
+
+        def failed(exc: object) -> None:
+            risky = isinstance(exc, EnkashError) and exc.kind is ErrorKind.LOCKOUT_RISK
+            if risky and not confirmed and isinstance(exc, EnkashError) \
+                    and self._confirm_lockout(exc):
+                QTimer.singleShot(0, lambda: self._start_login(client, confirmed=True))
                 return
-            confirmed = True
+            self._token_failed(exc)
 
-        def job() -> object:
-            return client.fetch_token(confirmed=confirmed)
-
-        self._start_call(job, client, self.tr("Getting a token…"), self._token_done,
-                         self._token_failed)
+        self._start_call(lambda: client.fetch_token(confirmed=confirmed), client,
+                         self.tr("Getting a token…"), self._token_done, failed)
 
     def _token_done(self, _value: object) -> None:
         self._update_countdown()
