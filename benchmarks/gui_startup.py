@@ -85,6 +85,22 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     return first_window, elapsed, usage.ru_maxrss / 1024.0
 
 
+def _with_saved_profile(env: dict[str, str], home: Path) -> dict[str, str]:
+    """The environment of a user who has saved one profile of their own (no demo sandbox)."""
+    from enkash_desktop.core.models import Environment, Profile
+    from enkash_desktop.store.paths import AppPaths
+    from enkash_desktop.store.settings import Settings, SettingsStore
+
+    paths = AppPaths.under(home).ensure()
+    profile = Profile(name="Acme (UAT)", environment=Environment.UAT,
+                      base_url="https://pay-uat.enkash.in",
+                      auth_base_url="https://ekpayout-uat.enkash.in",
+                      partner_id="CRMXWB3ZM", portal_partner="hrms")
+    SettingsStore(paths.settings_file).save(Settings(profiles=(profile,),
+                                                     current_profile=profile.name))
+    return {**env, "ENKASH_DESKTOP_HOME": str(home)}
+
+
 def startup(runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="enkash-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -103,20 +119,23 @@ def startup(runs: int) -> None:
             'window.setWindowTitle("bare")',
             'window.setWindowTitle("bare")\nfrom PySide6.QtWidgets import QLabel\n'
             'window.setCentralWidget(QLabel("Card account id"))', 1), "utf-8")
+        own_env = _with_saved_profile(env, tmp / "own")
         commands = {
             "bare": [sys.executable, str(bare_script)],
             "bare+Qt": [sys.executable, str(qt_script)],
             "bare+text": [sys.executable, str(text_script)],
             "app": [sys.executable, "-m", "enkash_desktop", "--demo", "--quit-after-show"],
+            "own": [sys.executable, "-m", "enkash_desktop", "--quit-after-show"],
         }
-        for cmd in commands.values():  # warm-up: .pyc files, font cache
-            _run(cmd, env)
+        envs = {name: own_env if name == "own" else env for name in commands}
+        for name, cmd in commands.items():  # warm-up: .pyc files, font cache
+            _run(cmd, envs[name])
         times: dict[str, list[float]] = {k: [] for k in commands}
         exits: dict[str, list[float]] = {k: [] for k in commands}
         rss: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(runs):
             for name, cmd in commands.items():
-                seconds, exit_seconds, mib = _run(cmd, env)
+                seconds, exit_seconds, mib = _run(cmd, envs[name])
                 times[name].append(seconds)
                 exits[name].append(exit_seconds)
                 rss[name].append(mib)
@@ -133,6 +152,9 @@ def startup(runs: int) -> None:
     print(f"  enkash-desktop --demo   {t_app * 1000:7.1f} ms   peak RSS {m_app:6.1f} MiB")
     print(f"  ratio                   {t_app / t_bare:7.2f}x      memory   {m_app / m_bare:5.2f}x"
           "   (targets: 1.30x, 1.30x)")
+    t_own, m_own = statistics.median(times["own"]), statistics.median(rss["own"])
+    print(f"  with a saved profile    {t_own * 1000:7.1f} ms   peak RSS {m_own:6.1f} MiB"
+          f"   ({t_own / t_bare:.2f}x, {m_own / m_bare:.2f}x: no demo sandbox; information)")
     e_bare, e_app = statistics.median(exits["bare"]), statistics.median(exits["app"])
     print(f"  whole process to exit: bare {e_bare * 1000:.0f} ms, app {e_app * 1000:.0f} ms "
           "(the app also loads settings, opens the history and starts the demo sandbox "
