@@ -906,9 +906,15 @@ class MainWindow(QMainWindow):
         self.result.show_error(EnkashError(ErrorKind.UNREADABLE, detail=repr(exc)))
 
     def _call_finished(self, job: Job) -> None:
-        if self._call is job:
-            self._call = None
-            self._call_client = None
+        # The result is on screen; the window leaves its busy state on the next event-loop
+        # turn, so the result is painted in between (two short turns, not one long one).
+        QTimer.singleShot(0, lambda: self._leave_busy(job))
+
+    def _leave_busy(self, job: Job) -> None:
+        if self._call is not job:  # a confirmed retry has already started the next call
+            return
+        self._call = None
+        self._call_client = None
         if not self._closing:
             self._set_busy(False, "")
 
