@@ -20,12 +20,15 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QSplitter
 from enkash_desktop.gui.qtprops import set_enum
 
 PROBE = r"""
-import enum, json, sys
+import enum, json, sys, traceback
 made = []
+where = []
 original = enum.EnumType._create_
 
 def spy(cls, class_name, names, **kw):
     made.append(class_name)
+    if class_name == "Key":  # one of the Qt namespace's enums: say who asked for it
+        where.extend(traceback.format_stack(limit=12)[:-1])
     return original(cls, class_name, names, **kw)
 
 enum.EnumType._create_ = spy
@@ -36,7 +39,7 @@ app.processEvents()
 heavy = ["httpx", "keyring", "sqlite3", "enkash_desktop.sandbox", "enkash_desktop.store",
          "enkash_desktop.core.client", "enkash_desktop.gui.history_panel"]
 print(json.dumps({"enums": made, "modules": [m for m in heavy if m in sys.modules],
-                  "title": window.windowTitle()}))
+                  "title": window.windowTitle(), "where": "".join(where)}))
 """
 
 
@@ -56,8 +59,10 @@ def test_first_paint_loads_no_storage_network_or_qt_namespace(tmp_path: Path) ->
     assert result["modules"] == []  # they come after the first paint
     # PySide makes all 93 enums of the Qt namespace the first time anything touches it;
     # Key and AlignmentFlag are two of them. The widgets set those values by name instead.
-    assert "Key" not in result["enums"]
-    assert "AlignmentFlag" not in result["enums"]
+    hint = ("something touched PySide's Qt namespace before the first paint; set the value "
+            "with gui.qtprops.set_enum or import Qt in the function that needs it:\n")
+    assert "Key" not in result["enums"], hint + result["where"]
+    assert "AlignmentFlag" not in result["enums"], hint + result["where"]
 
 
 def test_set_enum_sets_values_by_name(qtbot: Any) -> None:
