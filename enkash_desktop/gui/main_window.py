@@ -913,8 +913,11 @@ class MainWindow(QMainWindow):
     def _leave_busy(self, job: Job) -> None:
         if self._call is not job:  # a confirmed retry has already started the next call
             return
+        finished = self._call_client
         self._call = None
         self._call_client = None
+        if finished is not None and finished is not self._client:
+            finished.close()  # replaced while it ran: the partner's fields were edited
         if not self._closing:
             self._set_busy(False, "")
 

@@ -107,8 +107,12 @@ def test_during_a_call_the_cardholder_is_locked_and_the_call_keeps_its_values(
         assert not widget.isEnabled()
     # The partner's fields stay editable; the running call keeps the values it started with.
     assert not partner.partner_id_edit.isReadOnly()
+    running = window._call_client
     retype(qtbot, partner.partner_id_edit, "CRMXOTHER1")
+    window.copy_curl()  # makes the client for the edited profile while the call runs
+    assert "CRMXOTHER1" in QApplication.clipboard().text()
     qtbot.waitUntil(lambda: not window.busy, timeout=5000)
+    assert running is not None and running._http is None  # replaced, so closed once done
     assert_success(window)
     assert not form.card_account_edit.isReadOnly() and partner.profile_combo.isEnabled()
     call = next(call for call in sandbox.calls if "sso" in call.path)
