@@ -15,33 +15,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from typing import TYPE_CHECKING
 
 from .errors import EnkashError, ErrorKind
-from .models import PayloadEncryption
+from .models import RULE_LABELS, PayloadEncryption
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
 KEY_BYTES = 16
 BLOCK_BYTES = 16
-
-# Shown by the window as the help text of the profile's encryption option.
-ENCRYPTION_HELP = (
-    "Some EnKash partners must send their requests encrypted with AES-128 in ECB mode, keyed "
-    "with the client secret. ECB is a weak mode of encryption: it hides the content but shows "
-    "repeated patterns and does not detect changes. Enkash Desktop offers it only because "
-    "EnKash's API demands it; the connection itself is still protected by HTTPS. Choose the "
-    "key rule that EnKash gave you: the program never guesses how the key is made, and the "
-    "token request is never encrypted. Leave this off unless EnKash asked for it."
-)
-
-RULE_LABELS: dict[PayloadEncryption, str] = {
-    PayloadEncryption.OFF: "Off (plain JSON)",
-    PayloadEncryption.SECRET_EXACT_16: "The client secret itself (exactly 16 characters)",
-    PayloadEncryption.SECRET_FIRST_16: "The first 16 characters of the client secret",
-    PayloadEncryption.SECRET_HEX: "The client secret read as hexadecimal (32 hex digits)",
-}
 
 _HINT = "Check the key rule in the profile against what EnKash told you."
 
@@ -127,8 +111,6 @@ def encrypt_payload(obj: object, key: bytes) -> bytes:
     ``obj`` is serialised as compact JSON; ``bytes`` or ``str`` are taken as the JSON
     text already made (so the encrypted text is exactly the plain body).
     """
-    import json  # here: the window imports this module for its labels before first paint
-
     if isinstance(obj, bytes):
         plain = obj
     elif isinstance(obj, str):
@@ -141,8 +123,6 @@ def encrypt_payload(obj: object, key: bytes) -> bytes:
 
 def wrapped_cipher_text(body: bytes) -> str | None:
     """The base64 text of an ``{"request": "<base64>"}`` body, or None for any other body."""
-    import json
-
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -159,8 +139,6 @@ def decrypt_reply(body: bytes, key: bytes) -> bytes:
     reply parser can explain them. A wrapped reply that does not decrypt to JSON with this
     key raises UNREADABLE: almost always the key rule is wrong.
     """
-    import json
-
     encoded = wrapped_cipher_text(body)
     if encoded is None:
         return body

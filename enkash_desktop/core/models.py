@@ -57,6 +57,24 @@ class PayloadEncryption(Enum):
     SECRET_HEX = "secret_hex"
 
 
+# Shown by the window as the help text of the profile's encryption option (see .crypto).
+ENCRYPTION_HELP = (
+    "Some EnKash partners must send their requests encrypted with AES-128 in ECB mode, keyed "
+    "with the client secret. ECB is a weak mode of encryption: it hides the content but shows "
+    "repeated patterns and does not detect changes. Enkash Desktop offers it only because "
+    "EnKash's API demands it; the connection itself is still protected by HTTPS. Choose the "
+    "key rule that EnKash gave you: the program never guesses how the key is made, and the "
+    "token request is never encrypted. Leave this off unless EnKash asked for it."
+)
+
+RULE_LABELS: dict[PayloadEncryption, str] = {
+    PayloadEncryption.OFF: "Off (plain JSON)",
+    PayloadEncryption.SECRET_EXACT_16: "The client secret itself (exactly 16 characters)",
+    PayloadEncryption.SECRET_FIRST_16: "The first 16 characters of the client secret",
+    PayloadEncryption.SECRET_HEX: "The client secret read as hexadecimal (32 hex digits)",
+}
+
+
 @dataclass(frozen=True)
 class Profile:
     """A partner's settings, without secrets (those live in :class:`Secrets`)."""

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from enkash_desktop.core.crypto import ENCRYPTION_HELP, RULE_LABELS
 from enkash_desktop.core.models import (
+    ENCRYPTION_HELP,
+    RULE_LABELS,
     SUGGESTED_AUTH_URLS,
     SUGGESTED_BASE_URLS,
     Cardholder,

@@ -12,8 +12,7 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from enkash_desktop.core.crypto import ENCRYPTION_HELP, RULE_LABELS
-from enkash_desktop.core.models import PayloadEncryption
+from enkash_desktop.core.models import ENCRYPTION_HELP, RULE_LABELS, PayloadEncryption
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.gui.qr_dialog import QrDialog
 from enkash_desktop.sandbox import Sandbox, demo_encrypted_profile, demo_encrypted_secrets

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from enkash_desktop.core import crypto
 from enkash_desktop.core.crypto import (
-    ENCRYPTION_HELP,
     decrypt_bytes,
     decrypt_reply,
     derive_key,
@@ -19,6 +18,7 @@ from enkash_desktop.core.crypto import (
     encrypt_payload,
 )
 from enkash_desktop.core.errors import EnkashError, ErrorKind
+from enkash_desktop.core.models import ENCRYPTION_HELP
 from enkash_desktop.core.models import PayloadEncryption as Rule
 
 DOCS_LIKE_SECRET = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"  # 40 hex digits, as in the docs
