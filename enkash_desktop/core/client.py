@@ -32,7 +32,7 @@ from enkash_desktop import __version__
 
 from . import lockout
 from .crypto import decrypt_reply, derive_key, encrypt_payload
-from .curl import to_curl
+from .curl import SECRET_HEADERS, to_curl
 from .errors import EnkashError, ErrorKind
 from .models import (
     SSO_PATH,
@@ -514,8 +514,7 @@ def _pretty_redacted(body: bytes, data: Any, secrets: list[str],
     if not body:
         return ""
     if call is not None:
-        secrets = [*secrets, *(v for k, v in call.headers
-                               if k.lower() in ("authorization", "cookie"))]
+        secrets = [*secrets, *(v for k, v in call.headers if k.lower() in SECRET_HEADERS)]
     if data is not None:
         text = json.dumps(data, indent=2, ensure_ascii=False)
     else:
