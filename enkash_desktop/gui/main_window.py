@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -282,79 +283,68 @@ class MainWindow(QMainWindow):
         self.partner.saveRequested.connect(self.save_profile)
         self.partner.deleteRequested.connect(self.delete_profile)
 
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object], *keys: str,
+                tip: str = "", status: str = "") -> QAction:
+        """A menu entry: its text, what it does, its shortcuts and its explanations."""
+        action = QAction(text, self)
+        if keys:  # a list: QAction.setShortcut's overloads would build the Qt namespace
+            action.setShortcuts([QKeySequence(key) for key in keys])
+        if tip:
+            action.setToolTip(tip)
+        if status:
+            action.setStatusTip(status)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.send_action = QAction(self.tr("&Send"), self)
-        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.send_action.triggered.connect(self.send)
-        self.cancel_action = QAction(self.tr("&Cancel call"), self)
-        self.cancel_action.setShortcuts([QKeySequence("Esc")])
+        self.send_action = self._action(file_menu, self.tr("&Send"), self.send,
+                                        "Ctrl+Return", "Ctrl+Enter")
+        self.cancel_action = self._action(file_menu, self.tr("&Cancel call"),
+                                          self.cancel_call, "Esc")
         self.cancel_action.setEnabled(False)
-        self.cancel_action.triggered.connect(self.cancel_call)
-        self.token_action = QAction(self.tr("Get &token"), self)
-        self.token_action.setShortcuts([QKeySequence("Ctrl+T")])
-        self.token_action.triggered.connect(self.get_token)
-        self.save_action = QAction(self.tr("Save &profile"), self)
+        self.token_action = self._action(file_menu, self.tr("Get &token"), self.get_token,
+                                         "Ctrl+T")
+        file_menu.addSeparator()
+        self.batch_action = self._action(
+            file_menu, self.tr("&Batch from CSV…"), self.open_batch, "Ctrl+B",
+            status=self.tr("Mint SSO tokens for every cardholder in a CSV file."))
+        file_menu.addSeparator()
+        self.save_action = self._action(file_menu, self.tr("Save &profile"), self.save_profile)
         self.save_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Save))
-        self.save_action.triggered.connect(self.save_profile)
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
+        self.duplicate_action = self._action(
+            file_menu, self.tr("&Duplicate profile"), self.duplicate_profile,
+            tip=self.tr("Start a new profile with the same settings and secrets; rename it, "
+                        "then Save."))
+        file_menu.addSeparator()
+        quit_action = self._action(file_menu, self.tr("&Quit"), self.close, "Ctrl+Q")
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        quit_action.triggered.connect(self.close)
-        for action in (self.send_action, self.cancel_action, self.token_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        self.batch_action = QAction(self.tr("&Batch from CSV…"), self)
-        self.batch_action.setShortcuts([QKeySequence("Ctrl+B")])
-        self.batch_action.setStatusTip(self.tr("Mint SSO tokens for every cardholder in a CSV "
-                                               "file."))
-        self.batch_action.triggered.connect(self.open_batch)
-        file_menu.addAction(self.batch_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.save_action)
-        self.duplicate_action = QAction(self.tr("&Duplicate profile"), self)
-        self.duplicate_action.setToolTip(self.tr(
-            "Start a new profile with the same settings and secrets; rename it, then Save."))
-        self.duplicate_action.triggered.connect(self.duplicate_profile)
-        file_menu.addAction(self.duplicate_action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
 
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
-        self.copy_link_action = QAction(self.tr("Copy portal &link"), self)
-        self.copy_link_action.setShortcuts([QKeySequence("Ctrl+Shift+C")])
-        self.copy_link_action.triggered.connect(self.result.copy_link)
-        self.copy_curl_action = QAction(self.tr("Copy as c&URL"), self)
-        self.copy_curl_action.triggered.connect(self.copy_curl)
-        self.copy_curl_secrets_action = QAction(self.tr("Copy as cURL with &secrets…"), self)
-        self.copy_curl_secrets_action.triggered.connect(self.copy_curl_with_secrets)
-        for action in (self.copy_link_action, self.copy_curl_action,
-                       self.copy_curl_secrets_action):
-            edit_menu.addAction(action)
+        self.copy_link_action = self._action(edit_menu, self.tr("Copy portal &link"),
+                                             self.result.copy_link, "Ctrl+Shift+C")
+        self.copy_curl_action = self._action(edit_menu, self.tr("Copy as c&URL"),
+                                             self.copy_curl)
+        self.copy_curl_secrets_action = self._action(
+            edit_menu, self.tr("Copy as cURL with &secrets…"), self.copy_curl_with_secrets)
         edit_menu.addSeparator()
-        self.paste_curl_action = QAction(self.tr("&Paste cURL…"), self)
-        self.paste_curl_action.setShortcuts([QKeySequence("Ctrl+Shift+V")])
-        self.paste_curl_action.setStatusTip(self.tr("Fill the form from an SSO request copied "
-                                                    "as a curl command."))
-        self.paste_curl_action.triggered.connect(self.paste_curl)
-        edit_menu.addAction(self.paste_curl_action)
+        self.paste_curl_action = self._action(
+            edit_menu, self.tr("&Paste cURL…"), self.paste_curl, "Ctrl+Shift+V",
+            status=self.tr("Fill the form from an SSO request copied as a curl command."))
         # Ctrl+V in an empty cardholder form with a curl command on the clipboard imports it.
         self._curl_filter = PasteFilter(self._paste_curl_into_empty_form, self)
         for edit in self.cardholder.rows.inputs.values():
             edit.installEventFilter(self._curl_filter)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        self.open_logs_action = QAction(self.tr("Open &log folder"), self)
-        self.open_logs_action.triggered.connect(self.open_log_folder)
-        self.diagnostics_action = QAction(self.tr("Export &diagnostics…"), self)
-        self.diagnostics_action.triggered.connect(self.export_diagnostics)
-        help_menu.addAction(self.open_logs_action)
-        help_menu.addAction(self.diagnostics_action)
+        self.open_logs_action = self._action(help_menu, self.tr("Open &log folder"),
+                                             self.open_log_folder)
+        self.diagnostics_action = self._action(help_menu, self.tr("Export &diagnostics…"),
+                                               self.export_diagnostics)
         help_menu.addSeparator()
-        about = QAction(self.tr("&About Enkash Desktop"), self)
+        about = self._action(help_menu, self.tr("&About Enkash Desktop"), self.show_about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
         for action in (self.send_action, self.cancel_action, self.copy_link_action,
                        self.paste_curl_action):
             self.addAction(action)
@@ -825,9 +815,8 @@ class MainWindow(QMainWindow):
             return
         if not isinstance(value, SsoResult):
             return
-        risky = value.error is not None and value.error.kind is ErrorKind.LOCKOUT_RISK
-        if risky and value.error is not None and self._confirm_lockout(value.error):
-            QTimer.singleShot(0, lambda: self._start_send(confirmed_login=True))
+        if self._retry_if_confirmed(value.error,
+                                    lambda: self._start_send(confirmed_login=True)):
             return
         self.result.show_result(value)
         self.reply.show_reply(value.reply_redacted)
@@ -850,12 +839,9 @@ class MainWindow(QMainWindow):
         is sent, the user is asked, and a yes starts it again, confirmed."""
 
         def failed(exc: object) -> None:
-            risky = isinstance(exc, EnkashError) and exc.kind is ErrorKind.LOCKOUT_RISK
-            if risky and not confirmed and isinstance(exc, EnkashError) \
-                    and self._confirm_lockout(exc):
-                QTimer.singleShot(0, lambda: self._start_login(client, confirmed=True))
-                return
-            self._token_failed(exc)
+            if not self._retry_if_confirmed(
+                    exc, lambda: self._start_login(client, confirmed=True)):
+                self._token_failed(exc)
 
         self._start_call(lambda: client.fetch_token(confirmed=confirmed), client,
                          self.tr("Getting a token…"), self._token_done, failed)
@@ -877,6 +863,14 @@ class MainWindow(QMainWindow):
         else:
             log.error("Get token failed unexpectedly: %r", exc)
             self.result.show_error(EnkashError(ErrorKind.UNREADABLE, detail=repr(exc)))
+
+    def _retry_if_confirmed(self, error: object, retry: Callable[[], None]) -> bool:
+        """After a LOCKOUT_RISK, ask; on yes, ``retry`` (confirmed) on the next turn."""
+        if not (isinstance(error, EnkashError) and error.kind is ErrorKind.LOCKOUT_RISK
+                and self._confirm_lockout(error)):
+            return False
+        QTimer.singleShot(0, retry)
+        return True
 
     def _confirm_lockout(self, error: EnkashError) -> bool:
         message = error.message if error.message != error.sentence else self.tr(

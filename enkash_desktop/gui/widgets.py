@@ -182,4 +182,3 @@ class PasteFilter(QObject):
             event.accept()
             return True
         return super().eventFilter(watched, event)
-
