@@ -191,16 +191,23 @@ def test_cancel_keeps_finished_rows_and_resume_completes(
     assert store is not None and store.count() == 12
 
 
+def dialog_that_will_pause(qtbot: Any, window: MainWindow, sandbox: Sandbox, tmp_path: Path,
+                           monkeypatch: pytest.MonkeyPatch) -> BatchDialog:
+    """Four rows, one at a time; the first is refused twice (before and after the one fresh
+    login), so the batch pauses and asks."""
+    holders = cardholders(4)
+    sandbox.add_cardholders(holders)
+    dialog = open_dialog(qtbot, window, write_input(tmp_path / "c.csv", holders, bad=False),
+                         monkeypatch)
+    dialog.concurrency_spin.setValue(1)
+    sandbox.set_fault("http_401", endpoint="sso", times=2)
+    return dialog
+
+
 def test_an_authentication_failure_pauses_and_asks(
         qtbot: Any, batch_window: MainWindow, sandbox: Sandbox, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, asker: Asker) -> None:
-    holders = cardholders(4)
-    sandbox.add_cardholders(holders)
-    dialog = open_dialog(qtbot, batch_window, write_input(tmp_path / "c.csv", holders,
-                                                          bad=False), monkeypatch)
-    dialog.concurrency_spin.setValue(1)
-    # The first row is refused twice (before and after the one fresh login): a pause.
-    sandbox.set_fault("http_401", endpoint="sso", times=2)
+    dialog = dialog_that_will_pause(qtbot, batch_window, sandbox, tmp_path, monkeypatch)
     asker.answer = True
     run(qtbot, dialog)
     assert [c["title"] for c in asker.calls] == ["The batch is paused"]
@@ -212,12 +219,7 @@ def test_an_authentication_failure_pauses_and_asks(
 def test_stopping_at_the_pause_keeps_the_rest_for_later(
         qtbot: Any, batch_window: MainWindow, sandbox: Sandbox, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, asker: Asker) -> None:
-    holders = cardholders(4)
-    sandbox.add_cardholders(holders)
-    dialog = open_dialog(qtbot, batch_window, write_input(tmp_path / "c.csv", holders,
-                                                          bad=False), monkeypatch)
-    dialog.concurrency_spin.setValue(1)
-    sandbox.set_fault("http_401", endpoint="sso", times=2)
+    dialog = dialog_that_will_pause(qtbot, batch_window, sandbox, tmp_path, monkeypatch)
     asker.answer = False
     run(qtbot, dialog)
     last = dialog.last_run

@@ -186,10 +186,15 @@ def test_401_without_credentials(qtbot: Any, window: MainWindow, sandbox: Sandbo
     assert_success(window)
 
 
-def test_cancel_during_hang(qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None:
+def send_into_a_hang(qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None:
+    """Click Send against a server that never answers; return once the call has arrived."""
     sandbox.set_fault("hang")
     qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sso_calls(sandbox) == 1, timeout=5000)
+
+
+def test_cancel_during_hang(qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None:
+    send_into_a_hang(qtbot, window, sandbox)
     assert window.busy
     started = time.monotonic()
     qtbot.keyClick(window, Qt.Key.Key_Escape)
@@ -203,9 +208,7 @@ def test_cancel_during_hang(qtbot: Any, window: MainWindow, sandbox: Sandbox) ->
 
 
 def test_cancel_button(qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None:
-    sandbox.set_fault("hang")
-    qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: sso_calls(sandbox) == 1, timeout=5000)
+    send_into_a_hang(qtbot, window, sandbox)
     qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.busy, timeout=2000)
     assert "cancelled" in window.result.outcome.text()
@@ -213,9 +216,7 @@ def test_cancel_button(qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None
 
 def test_close_during_call_exits_quickly(qtbot: Any, window: MainWindow,
                                          sandbox: Sandbox) -> None:
-    sandbox.set_fault("hang")
-    qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: sso_calls(sandbox) == 1, timeout=5000)
+    send_into_a_hang(qtbot, window, sandbox)
     started = time.monotonic()
     assert window.close()
     assert time.monotonic() - started < 1.0
