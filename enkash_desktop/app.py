@@ -1,9 +1,10 @@
 """Start-up of the Enkash Desktop window (`enkash-desktop`, `python -m enkash_desktop`).
 
-Start-up is kept fast: before the first paint only Qt (QtCore, QtGui, QtWidgets) and the
-window module are imported. The store, the keyring and the sandbox are imported after the
-window is shown (a zero-timeout timer), and httpx only when the first call is made (or by
-a background warm-up a moment after start).
+Start-up is kept fast: before the first paint only Qt (QtCore, QtGui, QtWidgets), the
+window module and the core's choices (plain enums) are imported. The core's models (with
+the first profile), the store, the keyring and the sandbox are imported after the window is
+shown (a zero-timeout timer), and httpx only when the first call is made (or by a
+background warm-up a moment after start).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The values that cross floors: profiles, cardholders, secrets, tokens and results.
 
 All are frozen dataclasses. None of them validates itself: :mod:`.validation` does that,
-so a form can hold a half-typed profile and still ask what is wrong with it.
+so a form can hold a half-typed profile and still ask what is wrong with it. The
+environment and encryption choices live in :mod:`.choices` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, TypeVar
 
+from .choices import ENCRYPTION_HELP as ENCRYPTION_HELP
+from .choices import RULE_LABELS as RULE_LABELS
+from .choices import SUGGESTED_AUTH_URLS as SUGGESTED_AUTH_URLS
+from .choices import SUGGESTED_BASE_URLS as SUGGESTED_BASE_URLS
+from .choices import Environment as Environment
+from .choices import PayloadEncryption as PayloadEncryption
 from .errors import EnkashError
 
 _E = TypeVar("_E", bound=Enum)
@@ -19,60 +26,6 @@ _E = TypeVar("_E", bound=Enum)
 SSO_PATH = "/api/v0/partner/enKashCard/sso-token"
 TOKEN_PATH = "/oauth/token"
 DEFAULT_TOKEN_LIFETIME_S = 300.0
-
-
-class Environment(Enum):
-    """Where a profile points. Production gets a coloured marker and a confirmation."""
-
-    SANDBOX = "sandbox"
-    UAT = "uat"
-    PRODUCTION = "production"
-    CUSTOM = "custom"
-
-    @property
-    def default_portal_url(self) -> str:
-        return _PORTALS.get(self, "")
-
-
-_PORTALS = {
-    Environment.UAT: "https://invoice-uat.enkash.in",
-    Environment.PRODUCTION: "https://home.enkash.com",
-}
-
-# Hosts named in EnKash's docs (ENKASH_API.md §6), offered as suggestions, never assumed.
-SUGGESTED_BASE_URLS = (
-    "https://pay-uat.enkash.in",
-    "https://pay-en-uat.enkash.in",
-    "https://pay.enkash.in",
-)
-SUGGESTED_AUTH_URLS = ("https://ekpayout-uat.enkash.in", "https://api.enkash.in")
-
-
-class PayloadEncryption(Enum):
-    """How the AES key comes from the client secret (ENKASH_API.md §5); OFF by default."""
-
-    OFF = "off"
-    SECRET_EXACT_16 = "secret_exact_16"
-    SECRET_FIRST_16 = "secret_first_16"
-    SECRET_HEX = "secret_hex"
-
-
-# Shown by the window as the help text of the profile's encryption option (see .crypto).
-ENCRYPTION_HELP = (
-    "Some EnKash partners must send their requests encrypted with AES-128 in ECB mode, keyed "
-    "with the client secret. ECB is a weak mode of encryption: it hides the content but shows "
-    "repeated patterns and does not detect changes. Enkash Desktop offers it only because "
-    "EnKash's API demands it; the connection itself is still protected by HTTPS. Choose the "
-    "key rule that EnKash gave you: the program never guesses how the key is made, and the "
-    "token request is never encrypted. Leave this off unless EnKash asked for it."
-)
-
-RULE_LABELS: dict[PayloadEncryption, str] = {
-    PayloadEncryption.OFF: "Off (plain JSON)",
-    PayloadEncryption.SECRET_EXACT_16: "The client secret itself (exactly 16 characters)",
-    PayloadEncryption.SECRET_FIRST_16: "The first 16 characters of the client secret",
-    PayloadEncryption.SECRET_HEX: "The client secret read as hexadecimal (32 hex digits)",
-}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ Panels only collect values and show messages; what is valid is decided by
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,16 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from enkash_desktop.core.models import (
+from enkash_desktop import core
+from enkash_desktop.core.choices import (
     ENCRYPTION_HELP,
     RULE_LABELS,
     SUGGESTED_AUTH_URLS,
     SUGGESTED_BASE_URLS,
-    Cardholder,
     Environment,
     PayloadEncryption,
-    Profile,
-    Secrets,
 )
 
 from .qtprops import set_enum
@@ -45,6 +45,9 @@ from .widgets import (
     FieldMessage,
     SecretLineEdit,
 )
+
+if TYPE_CHECKING:  # the models load with the first profile, after the first paint
+    from enkash_desktop.core.models import Cardholder, Profile, Secrets
 
 PROFILE_TEXT_FIELDS = ("name", "base_url", "auth_base_url", "portal_url", "partner_id",
                        "portal_partner", "username", "oauth_client_id", "login_client_id")
@@ -145,7 +148,7 @@ class PartnerPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._base = Profile(name="")
+        self._base: Profile | None = None  # the loaded profile, whose other fields are kept
         self._loading = False
         self.touched: set[str] = set()
         outer = QVBoxLayout(self)
@@ -362,9 +365,10 @@ class PartnerPanel(QWidget):
         """The profile as typed (not validated)."""
         text = {key: w.text() for key, w in self._text_inputs().items()
                 if key in PROFILE_TEXT_FIELDS}
-        return self._base.with_changes(environment=self.environment,
-                                       timeout_s=float(self.timeout_spin.value()),
-                                       encryption=self.encryption, **text)
+        base = self._base or core.Profile(name="")
+        return base.with_changes(environment=self.environment,
+                                 timeout_s=float(self.timeout_spin.value()),
+                                 encryption=self.encryption, **text)
 
     @property
     def encryption(self) -> PayloadEncryption:
@@ -375,7 +379,7 @@ class PartnerPanel(QWidget):
     def secrets(self) -> Secrets:
         """The secrets as typed."""
         fields = self._text_inputs()
-        return Secrets(**{kind: fields[kind].text() for kind in Secrets.KINDS})
+        return core.Secrets(**{kind: fields[kind].text() for kind in core.Secrets.KINDS})
 
     def load(self, profile: Profile, secrets: Secrets | None = None) -> None:
         """Show ``profile`` (and its secrets, when known) without marking fields as edited."""
@@ -409,7 +413,7 @@ class PartnerPanel(QWidget):
         fields = self._text_inputs()
         was_loading, self._loading = self._loading, True
         try:
-            for kind in Secrets.KINDS:
+            for kind in core.Secrets.KINDS:
                 fields[kind].setText(getattr(secrets, kind))
                 edit = fields[kind]
                 if isinstance(edit, SecretLineEdit):
@@ -529,7 +533,7 @@ class CardholderForm(QGroupBox):
 
     def cardholder(self) -> Cardholder:
         edits = self.rows.inputs
-        return Cardholder(
+        return core.Cardholder(
             card_account_id=edits["card_account_id"].text(),  # type: ignore[attr-defined]
             company_id=edits["company_id"].text(),  # type: ignore[attr-defined]
             enkash_card_id=edits["enkash_card_id"].text(),  # type: ignore[attr-defined]

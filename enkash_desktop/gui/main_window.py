@@ -36,10 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from enkash_desktop import __version__
-from enkash_desktop.core.errors import EnkashError, ErrorKind
-from enkash_desktop.core.lockout import FailureCounter, MemoryFailureCounter
-from enkash_desktop.core.models import Cardholder, Environment, Profile, Secrets, SsoResult
+from enkash_desktop import __version__, core
 
 from . import dialogs
 from .forms import CardholderForm, PartnerPanel
@@ -48,11 +45,14 @@ from .result_view import ReplyView, ResultView, tr_core
 from .widgets import PRODUCTION_COLOR, Banner, PasteFilter
 from .worker import Job, Worker
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the core's models load with the first profile, after the first paint
     from PySide6.QtCore import QByteArray
     from PySide6.QtGui import QCloseEvent
 
     from enkash_desktop.core.client import EnkashClient
+    from enkash_desktop.core.errors import EnkashError
+    from enkash_desktop.core.lockout import FailureCounter
+    from enkash_desktop.core.models import Cardholder, Profile, Secrets
     from enkash_desktop.sandbox import Sandbox
     from enkash_desktop.store.history import HistoryStore
     from enkash_desktop.store.paths import AppPaths
@@ -114,8 +114,10 @@ class MainWindow(QMainWindow):
         self.batch_dialog: BatchDialog | None = None
         self._settings_store: SettingsStore | None = None
         self._secret_store: SecretStore | None = None
-        self._failures: FailureCounter = failures or MemoryFailureCounter()
-        self._demo_failures = MemoryFailureCounter()
+        # Failed logins in a row (made with the first client when none is given); the demo's
+        # are counted apart, in memory only.
+        self._failures: FailureCounter | None = failures
+        self._demo_failures: FailureCounter | None = None
         self._sandbox: Sandbox | None = None
         self._ready = False
         self._closing = False
@@ -172,6 +174,7 @@ class MainWindow(QMainWindow):
         self.production_banner.setText(self.tr(
             "PRODUCTION: every Send mints a real token for a real cardholder."))
         self.production_banner.setAccessibleName(self.tr("Production warning"))
+        self.production_banner.hide()  # until a production profile is loaded
         outer.addWidget(self.production_banner)
 
         self.notice_bar = QFrame()
@@ -480,7 +483,7 @@ class MainWindow(QMainWindow):
             return
         self._current = name
         known = self._session_secrets.get(name) or self._saved_secrets.get(name)
-        self.partner.load(profile, known or Secrets())
+        self.partner.load(profile, known or core.Secrets())
         if self._is_demo(name) and self._demo_cardholder is not None:
             self.cardholder.load(self._demo_cardholder)
         elif known is None and self._secret_store is not None:
@@ -497,19 +500,19 @@ class MainWindow(QMainWindow):
         secrets, persistent, notice = value
         self._keyring_state = (bool(persistent), str(notice))
         self._show_secret_storage(self._keyring_state)
-        if not isinstance(secrets, Secrets):
+        if not isinstance(secrets, core.Secrets):
             return
         self._saved_secrets[name] = secrets
         typed = self.partner.secrets()
-        if name == self._current and typed == Secrets():
+        if name == self._current and typed == core.Secrets():
             self.partner.load_secrets(secrets)
         self._revalidate()
 
     def new_profile(self) -> None:
         """Start an empty profile (saved only when the user clicks Save)."""
         self._current = None
-        self.partner.load(Profile(name=self.tr("New profile"), environment=Environment.UAT),
-                          Secrets())
+        self.partner.load(core.Profile(name=self.tr("New profile"),
+                                       environment=core.Environment.UAT), core.Secrets())
         self._refresh_profile_list(None)
         self._revalidate()
         self.partner.name_edit.setFocus()
@@ -543,7 +546,7 @@ class MainWindow(QMainWindow):
             from enkash_desktop.core.validation import validate_profile
 
             profile = validate_profile(self.partner.profile())
-        except EnkashError as exc:
+        except core.EnkashError as exc:
             dialogs.inform(self, self.tr("Save profile"), tr_core(exc.message), warning=True)
             return
         secrets = self.partner.secrets()
@@ -639,8 +642,6 @@ class MainWindow(QMainWindow):
 
     def _revalidate(self) -> None:
         """Ask the core what is wrong with the form and show it; decide whether Send works."""
-        profile = self.partner.profile()
-        secrets = self.partner.secrets()
         p_problems: dict[str, str] = {}
         s_problems: dict[str, str] = {}
         c_problems: dict[str, str] = {}
@@ -652,9 +653,11 @@ class MainWindow(QMainWindow):
                 secret_problems,
             )
 
+            profile = self.partner.profile()
+            secrets = self.partner.secrets()
             cardholder = self.cardholder.cardholder()
             p_problems = profile_problems(profile)
-            s_problems = secret_problems({k: getattr(secrets, k) for k in Secrets.KINDS})
+            s_problems = secret_problems({k: getattr(secrets, k) for k in core.Secrets.KINDS})
             c_problems = cardholder_problems(cardholder)
             p_warnings = {"partner_id": id_warning(profile.partner_id) or ""}
             c_warnings = {key: id_warning(getattr(cardholder, key)) or ""
@@ -700,10 +703,11 @@ class MainWindow(QMainWindow):
                                                  "the system keyring."))
         self.partner.delete_button.setEnabled(self._ready and not demo and not busy
                                               and self._current is not None)
-        self.production_banner.setVisible(profile.is_production)
-        self.setWindowModified(self._is_modified(profile, secrets))
-        self.setWindowTitle(self.tr("%s — Enkash Desktop[*]") % (profile.name.strip() or
-                                                                self.tr("New profile")))
+        if self._ready:  # before, the form is empty and the title is the program's name
+            self.production_banner.setVisible(profile.is_production)
+            self.setWindowModified(self._is_modified(profile, secrets))
+            self.setWindowTitle(self.tr("%s — Enkash Desktop[*]") % (profile.name.strip() or
+                                                                    self.tr("New profile")))
         self._update_countdown()
 
     def _is_modified(self, profile: Profile, secrets: Secrets) -> bool:
@@ -736,14 +740,19 @@ class MainWindow(QMainWindow):
         old = self._client
         if old is not None and old is not self._call_client:
             old.close()
-        failures = self._demo_failures if self._is_demo(profile.name) else self._failures
+        if self._is_demo(profile.name):
+            failures = self._demo_failures = self._demo_failures or core.MemoryFailureCounter()
+        else:
+            failures = self._failures = self._failures or core.MemoryFailureCounter()
         self._client = EnkashClient(profile, secrets, failures=failures)
         self._client_key = key
         return self._client
 
     def _current_client(self) -> EnkashClient | None:
+        if self._client is None:
+            return None
         key = (self.partner.profile(), self.partner.secrets())
-        return self._client if self._client is not None and self._client_key == key else None
+        return self._client if self._client_key == key else None
 
     def _update_countdown(self) -> None:
         client = self._current_client()
@@ -798,7 +807,7 @@ class MainWindow(QMainWindow):
             if confirmed_login:
                 try:
                     client.fetch_token(confirmed=True)
-                except EnkashError as exc:
+                except core.EnkashError as exc:
                     return exc
             result = client.send_sso(cardholder)
             # The redacted texts are made on first read: read them here, on the worker.
@@ -808,12 +817,12 @@ class MainWindow(QMainWindow):
         self._start_call(job, client, self.tr("Sending…"), self._send_done)
 
     def _send_done(self, value: object) -> None:
-        if isinstance(value, EnkashError):
+        if isinstance(value, core.EnkashError):
             self.result.show_error(value)
             self.reply.show_reply("")
             self._status(tr_core(value.message))
             return
-        if not isinstance(value, SsoResult):
+        if not isinstance(value, core.SsoResult):
             return
         if self._retry_if_confirmed(value.error,
                                     lambda: self._start_send(confirmed_login=True)):
@@ -857,16 +866,16 @@ class MainWindow(QMainWindow):
         self._status(self.tr("A bearer token was received."))
 
     def _token_failed(self, exc: object) -> None:
-        if isinstance(exc, EnkashError):
+        if isinstance(exc, core.EnkashError):
             self.result.show_error(exc)
             self._status(tr_core(exc.message))
         else:
             log.error("Get token failed unexpectedly: %r", exc)
-            self.result.show_error(EnkashError(ErrorKind.UNREADABLE, detail=repr(exc)))
+            self.result.show_error(core.EnkashError(core.ErrorKind.UNREADABLE, detail=repr(exc)))
 
     def _retry_if_confirmed(self, error: object, retry: Callable[[], None]) -> bool:
         """After a LOCKOUT_RISK, ask; on yes, ``retry`` (confirmed) on the next turn."""
-        if not (isinstance(error, EnkashError) and error.kind is ErrorKind.LOCKOUT_RISK
+        if not (isinstance(error, core.EnkashError) and error.kind is core.ErrorKind.LOCKOUT_RISK
                 and self._confirm_lockout(error)):
             return False
         QTimer.singleShot(0, retry)
@@ -897,7 +906,7 @@ class MainWindow(QMainWindow):
 
     def _call_crashed(self, exc: object) -> None:
         log.error("a call failed unexpectedly: %r", exc)
-        self.result.show_error(EnkashError(ErrorKind.UNREADABLE, detail=repr(exc)))
+        self.result.show_error(core.EnkashError(core.ErrorKind.UNREADABLE, detail=repr(exc)))
 
     def _call_finished(self, job: Job) -> None:
         # The result is on screen; the window leaves its busy state on the next event-loop
@@ -979,7 +988,7 @@ class MainWindow(QMainWindow):
         try:
             return to_curl(client.preview_sso(self.cardholder.cardholder()),
                            reveal_secrets=reveal)
-        except EnkashError as exc:
+        except core.EnkashError as exc:
             self._status(tr_core(exc.message))
             return None
 
@@ -1060,11 +1069,11 @@ class MainWindow(QMainWindow):
         if profile.encryption is not PayloadEncryption.OFF:
             try:
                 key = derive_key(secrets.client_secret, profile.encryption)
-            except EnkashError:
+            except core.EnkashError:
                 key = None  # the core then explains that the body cannot be read
         try:
             imported = parse_curl(text, decrypt_key=key)
-        except EnkashError as exc:
+        except core.EnkashError as exc:
             message = tr_core(exc.message)
             dialogs.inform(self, title, message, warning=True)
             self._status(message)
@@ -1150,17 +1159,18 @@ class MainWindow(QMainWindow):
         """
         self._revalidate()
         if self._call is not None:
-            raise EnkashError(ErrorKind.BAD_INPUT,
-                              self.tr("A call is in progress; please wait for it to finish."))
+            raise core.EnkashError(core.ErrorKind.BAD_INPUT,
+                                   self.tr("A call is in progress; please wait for it to finish."))
         from enkash_desktop.core.validation import profile_problems, secret_problems
 
         profile = self.partner.profile()
         secrets = self.partner.secrets()
-        problems = [*profile_problems(profile).values(),
-                    *secret_problems({k: getattr(secrets, k) for k in Secrets.KINDS}).values()]
+        typed = {k: getattr(secrets, k) for k in core.Secrets.KINDS}
+        problems = [*profile_problems(profile).values(), *secret_problems(typed).values()]
         if problems:
-            raise EnkashError(ErrorKind.BAD_INPUT, self.tr("The profile cannot send yet: %s")
-                              % tr_core(problems[0]))
+            raise core.EnkashError(core.ErrorKind.BAD_INPUT,
+                                   self.tr("The profile cannot send yet: %s")
+                                   % tr_core(problems[0]))
         if profile.is_production and not dialogs.ask(
                 self.batch_dialog or self, self.tr("Batch in production"),
                 self.tr("This profile points at EnKash production. The batch mints real SSO "

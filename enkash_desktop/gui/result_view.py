@@ -18,13 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from enkash_desktop.core.errors import EnkashError, ErrorKind
-from enkash_desktop.core.models import SsoResult
+from enkash_desktop import core
 
 from .qtprops import set_enum
 from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR, SecretLineEdit
 
 if TYPE_CHECKING:
+    from enkash_desktop.core.errors import EnkashError
+    from enkash_desktop.core.models import SsoResult
+
     from .qr_dialog import QrDialog
 
 
@@ -191,7 +193,7 @@ class ResultView(QGroupBox):
                               self.tr("Set the SSO partner name in the profile to build a "
                                       "portal link."), SUCCESS_COLOR.name())
         else:
-            self.show_error(result.error or EnkashError(ErrorKind.UNREADABLE), keep=True)
+            self.show_error(result.error or core.EnkashError(core.ErrorKind.UNREADABLE), keep=True)
         self.http_status.setText(str(result.http_status) if result.http_status else "—")
         code = result.response_code
         self.response_code.setText("—" if code is None else str(code))
@@ -201,9 +203,9 @@ class ResultView(QGroupBox):
 
     def show_error(self, error: EnkashError, *, keep: bool = False) -> None:
         """Show an error's sentence and hint (a cancel is neutral, a lockout risk amber)."""
-        if error.kind is ErrorKind.CANCELLED:
+        if error.kind is core.ErrorKind.CANCELLED:
             color: str | None = None
-        elif error.kind in (ErrorKind.LOCKOUT_RISK, ErrorKind.BAD_INPUT):
+        elif error.kind in (core.ErrorKind.LOCKOUT_RISK, core.ErrorKind.BAD_INPUT):
             color = WARNING_COLOR.name()
         else:
             color = ERROR_COLOR.name()

@@ -37,7 +37,8 @@ app, window = create_window()
 window.show()
 app.processEvents()
 heavy = ["httpx", "keyring", "sqlite3", "enkash_desktop.sandbox", "enkash_desktop.store",
-         "enkash_desktop.core.client", "enkash_desktop.gui.history_panel"]
+         "enkash_desktop.core.client", "enkash_desktop.core.models", "dataclasses",
+         "enkash_desktop.gui.history_panel"]
 print(json.dumps({"enums": made, "modules": [m for m in heavy if m in sys.modules],
                   "title": window.windowTitle(), "where": "".join(where)}))
 """
