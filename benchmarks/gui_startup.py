@@ -39,7 +39,10 @@ window = QMainWindow()
 window.setWindowTitle("bare")
 window.resize(1180, 780)
 window.show()
-QTimer.singleShot(0, lambda: print(f"first-window {time.time():.6f}", flush=True))
+import resource
+QTimer.singleShot(0, lambda: print(f"first-window {time.time():.6f} "
+                                   f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}",
+                                   flush=True))
 QTimer.singleShot(0, window.close)
 QTimer.singleShot(0, app.quit)
 sys.exit(app.exec())
@@ -57,10 +60,12 @@ def _child_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Seconds to the first shown window, seconds to exit, and peak RSS (MiB) of a child.
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
+    """Seconds to the first shown window, seconds to exit, peak RSS (MiB) of the whole run
+    and peak RSS (MiB) up to the first shown window, of a child.
 
-    The child prints ``first-window <epoch>`` on its first event-loop turn after show().
+    The child prints ``first-window <epoch> <ru_maxrss KiB>`` on its first event-loop turn
+    after show().
     """
     started_wall = time.time()
     started = time.perf_counter()
@@ -71,18 +76,19 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
     if proc.stdout:
         proc.stdout.close()
-    stamps = [float(line.split()[1]) for line in out.splitlines()
+    stamps = [line.split()[1:3] for line in out.splitlines()
               if line.startswith("first-window ")]
     if not stamps:
         raise RuntimeError(f"{cmd} never reported its first window: {out!r}")
-    first_window = stamps[0] - started_wall
+    first_window = float(stamps[0][0]) - started_wall
+    first_window_rss = float(stamps[0][1]) / 1024.0
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.stderr:
         proc.stderr.close()
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd} failed ({proc.returncode}): {err}")
-    return first_window, elapsed, usage.ru_maxrss / 1024.0
+    return first_window, elapsed, usage.ru_maxrss / 1024.0, first_window_rss
 
 
 def _with_saved_profile(env: dict[str, str], home: Path) -> dict[str, str]:
@@ -133,14 +139,21 @@ def startup(runs: int) -> None:
         times: dict[str, list[float]] = {k: [] for k in commands}
         exits: dict[str, list[float]] = {k: [] for k in commands}
         rss: dict[str, list[float]] = {k: [] for k in commands}
+        shown_rss: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(runs):
             for name, cmd in commands.items():
-                seconds, exit_seconds, mib = _run(cmd, envs[name])
+                seconds, exit_seconds, mib, shown_mib = _run(cmd, envs[name])
                 times[name].append(seconds)
                 exits[name].append(exit_seconds)
                 rss[name].append(mib)
+                shown_rss[name].append(shown_mib)
     t_bare, t_app = statistics.median(times["bare"]), statistics.median(times["app"])
     m_bare, m_app = statistics.median(rss["bare"]), statistics.median(rss["app"])
+    # Each round runs bare and app a moment apart: the median of the rounds' own ratios
+    # is steadier than the ratio of medians when the machine's speed drifts.
+    paired = statistics.median(a / b for a, b in zip(times["app"], times["bare"], strict=True))
+    s_bare = statistics.median(shown_rss["bare"])
+    s_app = statistics.median(shown_rss["app"])
     print(f"start-up to the first shown window, median of {runs} runs (offscreen):")
     print(f"  bare QMainWindow        {t_bare * 1000:7.1f} ms   peak RSS {m_bare:6.1f} MiB")
     t_qt, m_qt = statistics.median(times["bare+Qt"]), statistics.median(rss["bare+Qt"])
@@ -152,6 +165,11 @@ def startup(runs: int) -> None:
     print(f"  enkash-desktop --demo   {t_app * 1000:7.1f} ms   peak RSS {m_app:6.1f} MiB")
     print(f"  ratio                   {t_app / t_bare:7.2f}x      memory   {m_app / m_bare:5.2f}x"
           "   (targets: 1.30x, 1.30x)")
+    print(f"  ratio, round by round   {paired:7.2f}x      (median of the {runs} rounds' own "
+          "ratios)")
+    print(f"  peak RSS at the first shown window: bare {s_bare:.1f} MiB, app {s_app:.1f} MiB "
+          f"= {s_app / s_bare:.2f}x (the peak RSS above is the whole run: the app then also "
+          "starts its services)")
     t_own, m_own = statistics.median(times["own"]), statistics.median(rss["own"])
     print(f"  with a saved profile    {t_own * 1000:7.1f} ms   peak RSS {m_own:6.1f} MiB"
           f"   ({t_own / t_bare:.2f}x, {m_own / m_bare:.2f}x: no demo sandbox; information)")

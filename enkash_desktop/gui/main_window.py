@@ -43,7 +43,6 @@ from .forms import CardholderForm, PartnerPanel
 from .qtprops import set_enum
 from .result_view import ReplyView, ResultView, tr_core
 from .widgets import PRODUCTION_COLOR, Banner, PasteFilter
-from .worker import Job, Worker
 
 if TYPE_CHECKING:  # the core's models load with the first profile, after the first paint
     from PySide6.QtCore import QByteArray
@@ -61,6 +60,7 @@ if TYPE_CHECKING:  # the core's models load with the first profile, after the fi
 
     from .batch_dialog import BatchDialog
     from .history_panel import HistoryPanel
+    from .worker import Job, Worker
 
 log = logging.getLogger(__name__)
 
@@ -971,6 +971,8 @@ class MainWindow(QMainWindow):
     @property
     def _worker(self) -> Worker:
         if self._worker_instance is None:
+            from .worker import Worker  # with its thread pool, after the first paint
+
             self._worker_instance = Worker(self, max_threads=4, expiry_timeout_ms=5000,
                                            name="window")
         return self._worker_instance
