@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -38,6 +38,7 @@ def tr_core(text: str) -> str:
 def open_url(url: str) -> bool:
     """Open ``url`` in the user's browser (a module function so tests can replace it)."""
     from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
 
     return QDesktopServices.openUrl(QUrl(url))
 
@@ -300,5 +301,7 @@ class ReplyView(QGroupBox):
     def show_reply(self, text: str) -> None:
         if text and not self._fixed_font:  # the placeholder reads fine in the usual font
             self._fixed_font = True  # and loading the fixed one can wait for a reply
+            from PySide6.QtGui import QFontDatabase
+
             self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlainText(text)
