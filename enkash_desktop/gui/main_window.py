@@ -42,7 +42,7 @@ from . import dialogs
 from .forms import CardholderForm, PartnerPanel
 from .qtprops import set_enum
 from .result_view import ReplyView, ResultView, tr_core
-from .widgets import PRODUCTION_COLOR, Banner, PasteFilter
+from .widgets import PRODUCTION_COLOR, Banner, PaletteWatcher, PasteFilter, SecretLineEdit
 
 if TYPE_CHECKING:  # the core's models load with the first profile, after the first paint
     from PySide6.QtCore import QByteArray
@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self._keyring_state: tuple[bool, str] | None = None
 
         self._worker_instance: Worker | None = None  # made on first use, after first paint
+        self._curl_filter: PasteFilter | None = None  # with the storage, after first paint
 
         self._build()
         self._build_actions()
@@ -335,10 +336,6 @@ class MainWindow(QMainWindow):
         self.paste_curl_action = self._action(
             edit_menu, self.tr("&Paste cURL…"), self.paste_curl, "Ctrl+Shift+V",
             status=self.tr("Fill the form from an SSO request copied as a curl command."))
-        # Ctrl+V in an empty cardholder form with a curl command on the clipboard imports it.
-        self._curl_filter = PasteFilter(self._paste_curl_into_empty_form, self)
-        for edit in self.cardholder.rows.inputs.values():
-            edit.installEventFilter(self._curl_filter)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.open_logs_action = self._action(help_menu, self.tr("Open &log folder"),
@@ -387,6 +384,7 @@ class MainWindow(QMainWindow):
         self._settings_store = settings_store
         self._secret_store = secret_store
         self._paths = paths
+        self._install_event_filters()
         if failures is not None:
             self._failures = failures
         self._sandbox = sandbox
@@ -416,6 +414,21 @@ class MainWindow(QMainWindow):
         # on a worker: the demo never touches it, and start-up stays fast.
         self.statusBar().showMessage(self.tr("Ready."), 4000)
         QTimer.singleShot(800, self._warm_up)
+
+    def _install_event_filters(self) -> None:
+        """Python event filters, installed with the storage (after the first paint)."""
+        if self._curl_filter is not None:
+            return
+        # Ctrl+V in an empty cardholder form with a curl command on the clipboard imports it.
+        self._curl_filter = PasteFilter(self._paste_curl_into_empty_form, self)
+        for edit in self.cardholder.rows.inputs.values():
+            edit.installEventFilter(self._curl_filter)
+        # A light/dark switch redraws the eyes of the masked fields in the new palette.
+        self.installEventFilter(PaletteWatcher(self._refresh_secret_icons, self))
+
+    def _refresh_secret_icons(self) -> None:
+        for edit in self.findChildren(SecretLineEdit):
+            edit.refresh_icon()
 
     def _start_demo(self, sandbox: Sandbox) -> None:
         from enkash_desktop.sandbox import DEMO_CARDHOLDERS, demo_profile, demo_secrets

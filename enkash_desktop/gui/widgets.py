@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
     QColor,
     QIcon,
-    QKeyEvent,
     QKeySequence,
     QPainter,
     QPainterPath,
@@ -21,6 +21,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from .qtprops import set_enum
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
 
 # Accents chosen to read on both light and dark palettes; everything else uses palette roles.
 ERROR_COLOR = QColor("#d64545")
@@ -72,7 +75,12 @@ def _draw_eye(brush: QBrush, *, crossed: bool) -> QIcon:
 
 
 class SecretLineEdit(QLineEdit):
-    """A masked line edit with a trailing show/hide action (keyboard: Alt+S while focused)."""
+    """A masked line edit with a trailing show/hide action (keyboard: Alt+S while focused).
+
+    The eye is drawn in the palette's placeholder colour; when the palette changes (the
+    system switched between light and dark) the window calls :meth:`refresh_icon` through a
+    :class:`PaletteWatcher`.
+    """
 
     revealedChanged = Signal(bool)
 
@@ -87,7 +95,7 @@ class SecretLineEdit(QLineEdit):
         set_enum(self.toggle_action, "shortcutContext", "WidgetShortcut")
         self.toggle_action.toggled.connect(self.set_revealed)
         self.addAction(self.toggle_action, QLineEdit.ActionPosition.TrailingPosition)
-        self._update_action()
+        self.refresh_icon()
 
     @property
     def revealed(self) -> bool:
@@ -97,10 +105,11 @@ class SecretLineEdit(QLineEdit):
         self.setEchoMode(QLineEdit.EchoMode.Normal if revealed else QLineEdit.EchoMode.Password)
         if self.toggle_action.isChecked() != revealed:
             self.toggle_action.setChecked(revealed)
-        self._update_action()
+        self.refresh_icon()
         self.revealedChanged.emit(revealed)
 
-    def _update_action(self) -> None:
+    def refresh_icon(self) -> None:
+        """Draw the eye (open or crossed out) and its texts for the current palette."""
         brush = self.palette().brush(QPalette.ColorRole.PlaceholderText)
         if self.revealed:
             self.toggle_action.setIcon(_eye_icon(brush, crossed=True))
@@ -110,11 +119,6 @@ class SecretLineEdit(QLineEdit):
             self.toggle_action.setIcon(_eye_icon(brush, crossed=False))
             self.toggle_action.setText(self.tr("Show"))
             self.toggle_action.setToolTip(self.tr("Show the value (Alt+S)"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._update_action()
 
 
 class FieldMessage(QLabel):
@@ -177,8 +181,34 @@ class PasteFilter(QObject):
         self._handle = handle
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        from PySide6.QtCore import QEvent  # here, not at the top: see PaletteWatcher
+        from PySide6.QtGui import QKeyEvent
+
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
                 and event.matches(QKeySequence.StandardKey.Paste) and self._handle():
             event.accept()
             return True
+        return super().eventFilter(watched, event)
+
+
+class PaletteWatcher(QObject):
+    """Calls ``changed()`` when the watched widget's palette changes (light/dark switch).
+
+    One watcher on the window, installed after its first paint, instead of a Python
+    ``changeEvent`` on every masked field: PySide builds its ``QEvent`` type (~4 ms) the first
+    time an event reaches Python, and the fields receive events while they are built.
+    """
+
+    def __init__(self, changed: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._changed = changed
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.PaletteChange:
+            from PySide6.QtCore import QTimer
+
+            # The window hears of it before its children have the new palette.
+            QTimer.singleShot(0, self, self._changed)
         return super().eventFilter(watched, event)

@@ -21,6 +21,7 @@ from enkash_desktop.gui.qtprops import set_enum
 
 PROBE = r"""
 import enum, json, sys, traceback
+import PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets  # their module-level enums: not ours
 made = []
 where = []
 original = enum.EnumType._create_
@@ -64,6 +65,9 @@ def test_first_paint_loads_no_storage_network_or_qt_namespace(tmp_path: Path) ->
             "with gui.qtprops.set_enum or import Qt in the function that needs it:\n")
     assert "Key" not in result["enums"], hint + result["where"]
     assert "AlignmentFlag" not in result["enums"], hint + result["where"]
+    # QEvent.Type (~180 values) is made when an event first reaches Python: the window's
+    # event filters are installed after the first paint, and no widget overrides a handler.
+    assert "Type" not in result["enums"], "an event reached Python before the first paint"
 
 
 def test_set_enum_sets_values_by_name(qtbot: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from enkash_desktop import __version__, app
 from enkash_desktop.gui import result_view
 from enkash_desktop.gui.main_window import PREF_GEOMETRY, PREF_MAIN_SPLITTER, MainWindow
+from enkash_desktop.gui.widgets import SecretLineEdit
 from enkash_desktop.sandbox import DEMO, Sandbox
 from enkash_desktop.store.paths import AppPaths
 from tests.doubles import MemoryKeyring
@@ -175,6 +177,31 @@ def test_secret_fields_show_and_hide(qtbot: Any, window: MainWindow) -> None:
     assert edit.toggle_action.text() == "Hide"
     edit.toggle_action.trigger()
     assert edit.echoMode() == QLineEdit.EchoMode.Password
+
+
+def _eye_color(edit: SecretLineEdit) -> str:
+    """The colour of the eye drawn in ``edit``'s show/hide action (its most opaque pixel)."""
+    image = edit.toggle_action.icon().pixmap(32, 32).toImage()
+    pixels = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())]
+    return max(pixels, key=lambda color: color.alpha()).name()
+
+
+def test_the_eyes_follow_a_light_dark_switch(qtbot: Any, window: MainWindow) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    edits = window.findChildren(SecretLineEdit)
+    assert len(edits) == 5  # four in the partner panel, the SSO token in the result
+    window.partner.password_edit.toggle_action.trigger()  # one crossed-out eye as well
+    original = app.palette()
+    try:
+        for color in ("#00ff00", "#ff0000"):  # as a switch to dark and back would
+            palette = QPalette(original)
+            palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(color))
+            app.setPalette(palette)
+            qtbot.waitUntil(lambda c=color: [_eye_color(e) for e in edits] == [c] * 5)
+    finally:
+        app.setPalette(original)
+    assert window.partner.password_edit.toggle_action.text() == "Hide"
 
 
 def test_no_display_is_a_clear_message(monkeypatch: pytest.MonkeyPatch,
