@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -25,5 +26,5 @@ def app_icon() -> QIcon:
     for size in ICON_SIZES:
         path = folder / f"enkash-desktop-{size}.png"
         if path.is_file():
-            icon.addFile(str(path))
+            icon.addFile(str(path), QSize(size, size))  # the size given: no file read now
     return icon
