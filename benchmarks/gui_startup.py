@@ -3,11 +3,15 @@
     python benchmarks/gui_startup.py [--runs 15] [--sends 20]
 
 1. Start-up: wall time from spawning ``python -m enkash_desktop --demo --quit-after-show``
-   until it exits (it quits on the first event-loop turn after the window is shown, so this
-   is "start-up to first shown window" plus the same short teardown for both), and its peak
-   RSS (``wait4``), against a bare PySide6 ``QMainWindow`` script started the same way.
-   Offscreen platform, runs alternate, medians and ratios are printed. The children get a
-   private ``PYTHONPYCACHEPREFIX`` (an installed program has its .pyc files; this session's
+   to its first event-loop turn after the window is shown (the child prints the moment and
+   its peak RSS so far, then quits), and the peak RSS of the whole run (``wait4``: the app
+   also starts its services right after the first paint), against a bare PySide6
+   ``QMainWindow`` script started the same way. Offscreen platform; runs alternate; medians,
+   ratios of medians and the median of each round's own ratio are printed. For
+   information, also: the bare window after touching the Qt namespace or with one label,
+   ``plain_form.py`` (the same widgets in plain PySide, no app code: the floor under the
+   app), and the app as a user with a saved profile (no demo sandbox). The children get a
+   private ``PYTHONPYCACHEPREFIX`` (an installed program has its .pyc files; a shell's
    ``PYTHONDONTWRITEBYTECODE`` would otherwise make both recompile every run) and one
    warm-up run each.
 2. Responsiveness: the longest gap between ticks of a 1 ms timer on the GUI thread while
@@ -130,6 +134,7 @@ def startup(runs: int) -> None:
             "bare": [sys.executable, str(bare_script)],
             "bare+Qt": [sys.executable, str(qt_script)],
             "bare+text": [sys.executable, str(text_script)],
+            "plain": [sys.executable, str(ROOT / "benchmarks" / "plain_form.py")],
             "app": [sys.executable, "-m", "enkash_desktop", "--demo", "--quit-after-show"],
             "own": [sys.executable, "-m", "enkash_desktop", "--quit-after-show"],
         }
@@ -162,11 +167,19 @@ def startup(runs: int) -> None:
     t_tx, m_tx = statistics.median(times["bare+text"]), statistics.median(rss["bare+text"])
     print(f"  bare + one label        {t_tx * 1000:7.1f} ms   peak RSS {m_tx:6.1f} MiB"
           "   (information)")
+    t_pl, m_pl = statistics.median(times["plain"]), statistics.median(rss["plain"])
+    print(f"  plain form, same widgets{t_pl * 1000:7.1f} ms   peak RSS {m_pl:6.1f} MiB"
+          f"   ({t_pl / t_bare:.2f}x, {m_pl / m_bare:.2f}x: plain_form.py, no app code; "
+          "information)")
     print(f"  enkash-desktop --demo   {t_app * 1000:7.1f} ms   peak RSS {m_app:6.1f} MiB")
     print(f"  ratio                   {t_app / t_bare:7.2f}x      memory   {m_app / m_bare:5.2f}x"
           "   (targets: 1.30x, 1.30x)")
     print(f"  ratio, round by round   {paired:7.2f}x      (median of the {runs} rounds' own "
           "ratios)")
+    over_plain = statistics.median(
+        a / b for a, b in zip(times["app"], times["plain"], strict=True))
+    print(f"  app / plain form        {over_plain:7.2f}x      (round by round: the app's own "
+          "code, over what its widgets cost)")
     print(f"  peak RSS at the first shown window: bare {s_bare:.1f} MiB, app {s_app:.1f} MiB "
           f"= {s_app / s_bare:.2f}x (the peak RSS above is the whole run: the app then also "
           "starts its services)")
