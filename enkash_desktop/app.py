@@ -106,9 +106,11 @@ def create_window() -> tuple[QApplication, MainWindow]:
     """The application object and the (not yet shown, not yet attached) main window."""
     from PySide6.QtWidgets import QApplication
 
+    from enkash_desktop.gui import forget_module_sources
     from enkash_desktop.gui.icons import app_icon
     from enkash_desktop.gui.main_window import MainWindow
 
+    forget_module_sources()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
@@ -164,6 +166,7 @@ def stop_services(state: dict[str, object]) -> None:
 
 def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None:
     """Create the store (and the sandbox when wanted) and hand them to the window."""
+    from enkash_desktop.gui import forget_module_sources
     from enkash_desktop.store.login_state import FileFailureCounter
     from enkash_desktop.store.logs import log_uncaught, setup_logging
     from enkash_desktop.store.paths import AppPaths
@@ -193,6 +196,7 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
         loaded=loaded,
     )
     window.open_history(lambda: _open_history(paths))
+    forget_module_sources()  # of the store and the sandbox
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from enkash_desktop import __version__, core
 
-from . import dialogs
+from . import dialogs, forget_module_sources
 from .forms import CardholderForm, PartnerPanel
 from .qtprops import set_enum
 from .result_view import ReplyView, ResultView, tr_core
@@ -445,7 +445,8 @@ class MainWindow(QMainWindow):
     def _warm_up(self) -> None:
         """Import the HTTP stack in the background, so the first Send is as quick as the rest."""
         if not self._closing:
-            self._run_background(_import_http_stack, None, name="warm-up")
+            self._run_background(_import_http_stack, lambda _: forget_module_sources(),
+                                 name="warm-up")
 
     def _show_secret_storage(self, value: tuple[bool, str] | None) -> None:
         """Say where secrets go; ``None`` means "as last found" (or not yet known)."""
