@@ -771,20 +771,27 @@ class MainWindow(QMainWindow):
     def _update_countdown(self) -> None:
         client = self._current_client()
         token = client.token if client is not None else None
-        label = self.partner.token_status
         if token is None:
-            label.setText(self.tr("No token yet."))
-            label.setStyleSheet("")
+            self._show_token_status(self.tr("No token yet."), "")
             return
         left = token.seconds_left()
         if left <= 0:
-            label.setText(self.tr("The token has expired; click Get token."))
-            label.setStyleSheet("color: {};".format(_accent("error")))
+            self._show_token_status(self.tr("The token has expired; click Get token."),
+                                    "color: {};".format(_accent("error")))
             return
         whole = int(left)
-        label.setText(self.tr("Token valid for %d:%02d") % (whole // 60, whole % 60))
-        label.setStyleSheet("color: {};".format(_accent("warning" if left < WARNING_SECONDS
-                                                  else "success")))
+        self._show_token_status(
+            self.tr("Token valid for %d:%02d") % (whole // 60, whole % 60),
+            "color: {};".format(_accent("warning" if left < WARNING_SECONDS else "success")))
+
+    def _show_token_status(self, text: str, style: str) -> None:
+        """Set the token line; unchanged values are not set again (a style sheet repolishes
+        the label, and this runs twice a second and on every keystroke)."""
+        label = self.partner.token_status
+        if label.text() != text:
+            label.setText(text)
+        if label.styleSheet() != style:
+            label.setStyleSheet(style)
 
     def token_seconds_left(self) -> float | None:
         """Seconds of life of the current bearer token, or None when there is none."""

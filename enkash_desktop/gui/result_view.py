@@ -75,6 +75,9 @@ class ResultView(QGroupBox):
         set_enum(self.hint, "textFormat", "PlainText")
         self.hint.setAccessibleName(self.tr("What to do next"))
         set_enum(self.hint, "textInteractionFlags", "TextSelectableByMouse")
+        policy = self.hint.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # no jump of the layout when a call starts
+        self.hint.setSizePolicy(policy)
         layout.addWidget(self.outcome)
         layout.addWidget(self.hint)
 

@@ -177,14 +177,16 @@ class PasteFilter(QObject):
     unless ``handle`` returns True (the window imports a curl command into an empty form)."""
 
     def __init__(self, handle: Callable[[], bool], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._handle = handle
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         from PySide6.QtCore import QEvent  # here, not at the top: see PaletteWatcher
         from PySide6.QtGui import QKeyEvent
 
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+        super().__init__(parent)
+        self._handle = handle
+        self._key_press = QEvent.Type.KeyPress
+        self._key_event = QKeyEvent
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == self._key_press and isinstance(event, self._key_event) \
                 and event.matches(QKeySequence.StandardKey.Paste) and self._handle():
             event.accept()
             return True
@@ -200,13 +202,14 @@ class PaletteWatcher(QObject):
     """
 
     def __init__(self, changed: Callable[[], None], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._changed = changed
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         from PySide6.QtCore import QEvent
 
-        if event.type() == QEvent.Type.PaletteChange:
+        super().__init__(parent)
+        self._changed = changed
+        self._palette_change = QEvent.Type.PaletteChange
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == self._palette_change:
             from PySide6.QtCore import QTimer
 
             # The window hears of it before its children have the new palette.
