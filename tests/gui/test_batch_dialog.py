@@ -58,6 +58,17 @@ def open_dialog(qtbot: Any, window: MainWindow, csv_path: Path,
     return dialog
 
 
+def open_known_rows(qtbot: Any, window: MainWindow, sandbox: Sandbox, tmp_path: Path,
+                    monkeypatch: pytest.MonkeyPatch, count: int, *,
+                    bad: bool = True) -> tuple[BatchDialog, list[Cardholder]]:
+    """The batch dialog after reading ``tmp_path/cards.csv``: ``count`` cardholders the
+    sandbox knows (and, with ``bad``, the bad lines among them)."""
+    holders = cardholders(count)
+    sandbox.add_cardholders(holders)
+    source = write_input(tmp_path / "cards.csv", holders, bad=bad)
+    return open_dialog(qtbot, window, source, monkeypatch), holders
+
+
 def run(qtbot: Any, dialog: BatchDialog, timeout_ms: int = 30000) -> None:
     assert dialog.start_button.isEnabled(), dialog.status_label.text()
     runs = dialog.last_run
@@ -75,10 +86,7 @@ def test_a_30_row_batch_ends_in_the_output_and_the_history(
         qtbot: Any, batch_window: MainWindow, sandbox: Sandbox, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     window = batch_window
-    holders = cardholders(30)
-    sandbox.add_cardholders(holders)
-    source = write_input(tmp_path / "cards.csv", holders)
-    dialog = open_dialog(qtbot, window, source, monkeypatch)
+    dialog, holders = open_known_rows(qtbot, window, sandbox, tmp_path, monkeypatch, 30)
 
     # The preview: every row, the bad ones with their line and reason.
     assert dialog.output_edit.text() == str(tmp_path / "cards-links.csv")
@@ -142,10 +150,7 @@ def test_cancel_keeps_finished_rows_and_resume_completes(
         qtbot: Any, batch_window: MainWindow, sandbox: Sandbox, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     window = batch_window
-    holders = cardholders(12)
-    sandbox.add_cardholders(holders)
-    source = write_input(tmp_path / "cards.csv", holders, bad=False)
-    dialog = open_dialog(qtbot, window, source, monkeypatch)
+    dialog, _ = open_known_rows(qtbot, window, sandbox, tmp_path, monkeypatch, 12, bad=False)
     dialog.concurrency_spin.setValue(2)
     sandbox.set_fault("delay", endpoint="sso", delay_s=0.15)
 
@@ -195,10 +200,7 @@ def dialog_that_will_pause(qtbot: Any, window: MainWindow, sandbox: Sandbox, tmp
                            monkeypatch: pytest.MonkeyPatch) -> BatchDialog:
     """Four rows, one at a time; the first is refused twice (before and after the one fresh
     login), so the batch pauses and asks."""
-    holders = cardholders(4)
-    sandbox.add_cardholders(holders)
-    dialog = open_dialog(qtbot, window, write_input(tmp_path / "c.csv", holders, bad=False),
-                         monkeypatch)
+    dialog, _ = open_known_rows(qtbot, window, sandbox, tmp_path, monkeypatch, 4, bad=False)
     dialog.concurrency_spin.setValue(1)
     sandbox.set_fault("http_401", endpoint="sso", times=2)
     return dialog
