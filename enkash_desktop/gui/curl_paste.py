@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from enkash_desktop.core.curl_import import CurlImport
 
-from .result_view import tr_core
+from .texts import tr_core
 
 
 def looks_like_curl(text: str) -> bool:
@@ -75,7 +75,7 @@ class PasteCurlDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self._accept_if_ready)
+            QShortcut(QKeySequence(keys), self, self._accept_if_ready)
         layout.addWidget(label)
         layout.addWidget(text_label)
         layout.addWidget(self.edit, 1)

@@ -21,13 +21,14 @@ def ask(parent: QWidget | None, title: str, text: str, *, informative: str = "",
     The safe answer (Cancel) is the default button, so Enter alone never confirms a risky
     action. ``accept_label`` names the action ("Send to production") instead of "OK".
     """
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question,
                       title, text, QMessageBox.StandardButton.NoButton, parent)
     if informative:
         box.setInformativeText(informative)
-    accept = box.addButton(accept_label or QMessageBox.tr("OK"),
+    accept = box.addButton(accept_label or QCoreApplication.translate("QMessageBox", "OK"),
                            QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)

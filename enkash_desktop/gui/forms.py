@@ -6,7 +6,7 @@ Panels only collect values and show messages; what is valid is decided by
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
@@ -58,6 +58,9 @@ def _plain(label: str) -> str:
     return label.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
+_W = TypeVar("_W", bound=QWidget)
+
+
 class FieldRows:
     """Rows of a form: a label (the input's buddy), the input and a message line under it.
 
@@ -73,8 +76,8 @@ class FieldRows:
         self.columns: dict[str, QVBoxLayout] = {}
         self.order: list[QWidget] = []
 
-    def add(self, key: str, label_text: str, widget: QWidget, *, help_text: str = "",
-            extra: QWidget | None = None) -> QWidget:
+    def add(self, key: str, label_text: str, widget: _W, *, help_text: str = "",
+            extra: QWidget | None = None) -> _W:
         label = QLabel(label_text)
         label.setBuddy(widget)
         widget.setAccessibleName(_plain(label_text))
@@ -318,9 +321,9 @@ class PartnerPanel(QWidget):
         self.rows = (self.profile_rows, self.conn_rows, self.login_rows, self.manual_rows)
         labels = [chooser_label, *(label for rows in self.rows for label in rows.labels.values())]
         width = max(label.sizeHint().width() for label in labels)
-        for label in labels:
-            label.setMinimumWidth(width)
-            set_enum(label, "alignment", "AlignRight|AlignVCenter")
+        for row_label in labels:
+            row_label.setMinimumWidth(width)
+            set_enum(row_label, "alignment", "AlignRight|AlignVCenter")
         for widget in self._text_inputs().values():
             widget.textChanged.connect(self._emit_changed)
         for key, widget in self._text_inputs().items():
@@ -543,9 +546,9 @@ class CardholderForm(QGroupBox):
         self._loading = True
         try:
             self.touched.clear()
-            self.card_account_edit.setText(cardholder.card_account_id)  # type: ignore[attr-defined]
-            self.company_edit.setText(cardholder.company_id)  # type: ignore[attr-defined]
-            self.card_id_edit.setText(cardholder.enkash_card_id)  # type: ignore[attr-defined]
+            self.card_account_edit.setText(cardholder.card_account_id)
+            self.company_edit.setText(cardholder.company_id)
+            self.card_id_edit.setText(cardholder.enkash_card_id)
             (self.admin_radio if cardholder.admin else self.employee_radio).setChecked(True)
         finally:
             self._loading = False

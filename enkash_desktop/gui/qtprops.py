@@ -22,6 +22,7 @@ def set_enum(obj: QObject, name: str, keys: str) -> None:
     enumerator = meta.property(index).enumerator() if index >= 0 else None
     if enumerator is None or not enumerator.isValid():
         raise ValueError(f"{type(obj).__name__} has no enum property {name!r}")
-    value, ok = enumerator.keysToValue(keys)
+    # PySide's stub asks for bytes, but only str is accepted at run time.
+    value, ok = enumerator.keysToValue(keys)  # type: ignore[arg-type]
     if not ok or not obj.setProperty(name, value):
         raise ValueError(f"{type(obj).__name__}.{name} cannot be set to {keys!r}")
