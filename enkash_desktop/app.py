@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from enkash_desktop import APP_NAME, __version__
+from enkash_desktop.gui.application import create_window
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
 
     from enkash_desktop.gui.main_window import MainWindow
     from enkash_desktop.store.history import HistoryStore
@@ -100,26 +100,6 @@ def _first_window_report() -> str:
     except ImportError:  # Windows
         return f"first-window {time.time():.6f} 0"
     return f"first-window {time.time():.6f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}"
-
-
-def create_window() -> tuple[QApplication, MainWindow]:
-    """The application object and the (not yet shown, not yet attached) main window."""
-    from PySide6.QtWidgets import QApplication
-
-    from enkash_desktop.gui import forget_module_sources
-    from enkash_desktop.gui.icons import app_icon
-    from enkash_desktop.gui.main_window import MainWindow
-
-    forget_module_sources()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName("Enkash Desktop")
-    app.setApplicationVersion(__version__)
-    app.setOrganizationName("EnKash")
-    app.setDesktopFileName(APP_NAME)
-    app.setWindowIcon(app_icon())
-    return app, MainWindow()
 
 
 def start_services(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None:

@@ -173,7 +173,7 @@ def check_qt() -> list[Check]:
     from PySide6.QtGui import QFontDatabase, QGuiApplication, QImageReader  # noqa: TID251
     from PySide6.QtWidgets import QApplication  # noqa: TID251
 
-    from enkash_desktop.app import create_window
+    from enkash_desktop.gui.application import create_window
 
     existing = QApplication.instance()
     app, window = create_window()

@@ -7,8 +7,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 say "ruff"
 .venv/bin/ruff check enkash_desktop tests benchmarks scripts
-say "mypy (core and store)"
+say "mypy (strict, the whole package)"
 .venv/bin/mypy
+say "import rules (lint-imports: the floors in pyproject.toml)"
+.venv/bin/lint-imports --no-cache
 
 # A throw-away keyring in a temporary folder (never the user's own), unlocked with a
 # throw-away password; it lives only as long as this D-Bus session.

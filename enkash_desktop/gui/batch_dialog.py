@@ -64,7 +64,7 @@ from enkash_desktop.core.errors import EnkashError, ErrorKind
 from enkash_desktop.core.models import Cardholder, SsoResult
 
 from . import dialogs
-from .result_view import tr_core
+from .texts import tr_core
 from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR
 from .worker import Job, Worker
 

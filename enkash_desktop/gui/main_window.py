@@ -41,10 +41,13 @@ from enkash_desktop import __version__, core
 from . import dialogs, forget_module_sources
 from .forms import CardholderForm, PartnerPanel
 from .qtprops import set_enum
-from .result_view import ReplyView, ResultView, tr_core
+from .result_view import ReplyView, ResultView
+from .texts import tr_core
 from .widgets import PRODUCTION_COLOR, Banner, PaletteWatcher, PasteFilter, SecretLineEdit
 
 if TYPE_CHECKING:  # the core's models load with the first profile, after the first paint
+    from typing import Protocol
+
     from PySide6.QtCore import QByteArray
     from PySide6.QtGui import QCloseEvent
 
@@ -52,11 +55,15 @@ if TYPE_CHECKING:  # the core's models load with the first profile, after the fi
     from enkash_desktop.core.errors import EnkashError
     from enkash_desktop.core.lockout import FailureCounter
     from enkash_desktop.core.models import Cardholder, Profile, Secrets
-    from enkash_desktop.sandbox import Sandbox
     from enkash_desktop.store.history import HistoryStore
     from enkash_desktop.store.paths import AppPaths
     from enkash_desktop.store.secrets import SecretStore
     from enkash_desktop.store.settings import LoadedSettings, SettingsStore
+
+    class DemoSource(Protocol):
+        """What the window needs of the built-in simulator (handed in by start-up)."""
+
+        def demo_partner(self) -> tuple[Profile, Secrets, Cardholder]: ...
 
     from .batch_dialog import BatchDialog
     from .history_panel import HistoryPanel
@@ -101,7 +108,7 @@ class MainWindow(QMainWindow):
         settings_store: SettingsStore | None = None,
         secret_store: SecretStore | None = None,
         failures: FailureCounter | None = None,
-        sandbox: Sandbox | None = None,
+        sandbox: DemoSource | None = None,
         demo: bool = False,
         loaded: LoadedSettings | None = None,
         history_store: HistoryStore | None = None,
@@ -118,7 +125,7 @@ class MainWindow(QMainWindow):
         # are counted apart, in memory only.
         self._failures: FailureCounter | None = failures
         self._demo_failures: FailureCounter | None = None
-        self._sandbox: Sandbox | None = None
+        self._sandbox: DemoSource | None = None
         self._ready = False
         self._closing = False
         self._read_only_settings = False
@@ -369,7 +376,7 @@ class MainWindow(QMainWindow):
         settings_store: SettingsStore,
         secret_store: SecretStore | None,
         failures: FailureCounter | None = None,
-        sandbox: Sandbox | None = None,
+        sandbox: DemoSource | None = None,
         demo: bool = False,
         loaded: LoadedSettings | None = None,
         history_store: HistoryStore | None = None,
@@ -430,14 +437,12 @@ class MainWindow(QMainWindow):
         for edit in self.findChildren(SecretLineEdit):
             edit.refresh_icon()
 
-    def _start_demo(self, sandbox: Sandbox) -> None:
-        from enkash_desktop.sandbox import DEMO_CARDHOLDERS, demo_profile, demo_secrets
-
-        profile = demo_profile(sandbox.base_url)
+    def _start_demo(self, sandbox: DemoSource) -> None:
+        profile, secrets, cardholder = sandbox.demo_partner()
         self._demo_profile = profile
         self._profiles.pop(profile.name, None)  # a stale saved copy must not shadow it
-        self._session_secrets[profile.name] = demo_secrets()
-        self._demo_cardholder = DEMO_CARDHOLDERS[0]
+        self._session_secrets[profile.name] = secrets
+        self._demo_cardholder = cardholder
 
     def _is_demo(self, name: str | None) -> bool:
         return self._demo_profile is not None and name == self._demo_profile.name

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from enkash_desktop.core.errors import EnkashError
 from enkash_desktop.core.qr import qr_png, qr_svg
 
-from .result_view import tr_core
+from .texts import tr_core
 from .widgets import ERROR_COLOR, WARNING_COLOR
 from .worker import Worker
 

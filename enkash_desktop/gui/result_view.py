@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from enkash_desktop import core
 
 from .qtprops import set_enum
+from .texts import tr_core
 from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR, SecretLineEdit
 
 if TYPE_CHECKING:
@@ -28,11 +29,6 @@ if TYPE_CHECKING:
     from enkash_desktop.core.models import SsoResult
 
     from .qr_dialog import QrDialog
-
-
-def tr_core(text: str) -> str:
-    """Pass a sentence from the core through Qt's translator (the core has no Qt)."""
-    return QCoreApplication.translate("EnkashError", text) if text else ""
 
 
 def open_url(url: str) -> bool:

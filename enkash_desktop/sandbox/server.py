@@ -38,6 +38,8 @@ from enkash_desktop.core.models import (
     SSO_PATH,
     TOKEN_PATH,
     Cardholder,
+    Profile,
+    Secrets,
 )
 
 from .demo import ALL_DEMO_CARDHOLDERS, DEMO, DEMO_ENCRYPTED, DEMO_ENCRYPTED_RULE, DemoConstants
@@ -236,6 +238,15 @@ class Sandbox:
             raise RuntimeError("The sandbox is not running: call start() first.")
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    def demo_partner(self) -> tuple[Profile, Secrets, Cardholder]:
+        """The demo profile for this running sandbox, its secrets and its first cardholder.
+
+        The window is handed these values (it never imports the sandbox).
+        """
+        from .demo import DEMO_CARDHOLDERS, demo_profile, demo_secrets
+
+        return demo_profile(self.base_url), demo_secrets(), DEMO_CARDHOLDERS[0]
 
     # -- faults -------------------------------------------------------------------------
 

@@ -1,0 +1,10 @@
+"""Sentences from the Qt-free floors, passed through Qt's translator."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+
+def tr_core(text: str) -> str:
+    """Pass a sentence from the core through Qt's translator (the core has no Qt)."""
+    return QCoreApplication.translate("EnkashError", text) if text else ""
