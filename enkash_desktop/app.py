@@ -148,14 +148,17 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
     """Create the store (and the sandbox when wanted) and hand them to the window."""
     from enkash_desktop.gui import forget_module_sources
     from enkash_desktop.store.login_state import FileFailureCounter
-    from enkash_desktop.store.logs import log_uncaught, setup_logging
+    from enkash_desktop.store.logs import setup_logging
     from enkash_desktop.store.paths import AppPaths
     from enkash_desktop.store.secrets import SecretStore
     from enkash_desktop.store.settings import SettingsStore, installed_defaults_paths
 
     paths = AppPaths.default().ensure()
     setup_logging(paths.log_file)
-    sys.excepthook = log_uncaught  # from here on, crashes are logged and printed redacted
+    from enkash_desktop.gui.crash_dialog import install_crash_hook
+
+    # From here on a crash is logged and printed redacted, and shown in the crash dialog.
+    install_crash_hook(window, window.export_diagnostics)
     log.info("Enkash Desktop %s started", __version__)
     settings_store = SettingsStore(paths.settings_file,
                                    defaults_paths=installed_defaults_paths())

@@ -60,6 +60,8 @@ if TYPE_CHECKING:  # the core's models load with the first profile, after the fi
     from enkash_desktop.store.secrets import SecretStore
     from enkash_desktop.store.settings import LoadedSettings, SettingsStore
 
+    from .crash_dialog import CrashDialog
+
     class DemoSource(Protocol):
         """What the window needs of the built-in simulator (handed in by start-up)."""
 
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self.history: HistoryPanel | None = None
         self._history_store: HistoryStore | None = None
         self.batch_dialog: BatchDialog | None = None
+        self.crash_dialog: CrashDialog | None = None  # the last one shown, for tests
         self._settings_store: SettingsStore | None = None
         self._secret_store: SecretStore | None = None
         # Failed logins in a row (made with the first client when none is given); the demo's
@@ -896,8 +899,7 @@ class MainWindow(QMainWindow):
             self.result.show_error(exc)
             self._status(tr_core(exc.message))
         else:
-            log.error("Get token failed unexpectedly: %r", exc)
-            self.result.show_error(core.EnkashError(core.ErrorKind.UNREADABLE, detail=repr(exc)))
+            self._report_bug(exc, "getting a bearer token")
 
     def _retry_if_confirmed(self, error: object, retry: Callable[[], None]) -> bool:
         """After a LOCKOUT_RISK, ask; on yes, ``retry`` (confirmed) on the next turn."""
@@ -931,8 +933,17 @@ class MainWindow(QMainWindow):
         self._set_busy(True, text)
 
     def _call_crashed(self, exc: object) -> None:
-        log.error("a call failed unexpectedly: %r", exc)
-        self.result.show_error(core.EnkashError(core.ErrorKind.UNREADABLE, detail=repr(exc)))
+        self._report_bug(exc, "sending a call")
+
+    def _report_bug(self, exc: object, context: str) -> None:
+        """Not one of our errors: a fault in the program, logged and shown as one."""
+        from .crash_dialog import report_bug
+
+        self.result.show_fault()
+        self._status(self.tr("The call was not finished because of a fault in Enkash Desktop."))
+        if not isinstance(exc, BaseException):
+            exc = RuntimeError(repr(exc))
+        self.crash_dialog = report_bug(self, exc, context, self.export_diagnostics)
 
     def _call_finished(self, job: Job) -> None:
         # The result is on screen; the window leaves its busy state on the next event-loop

@@ -217,6 +217,16 @@ class ResultView(QGroupBox):
                 self.http_status.setText(str(error.http_status))
             self._set_token("", "")
 
+    def show_fault(self) -> None:
+        """A bug in the program stopped the call: say so, and never blame the server."""
+        self._set_outcome(
+            self.tr("The call was not finished because of a fault in Enkash Desktop."),
+            self.tr("This was not caused by your input or by EnKash. The details are in the "
+                    "window that opened and in the log."), ERROR_COLOR.name())
+        for label in (self.http_status, self.response_code, self.message, self.elapsed):
+            label.setText("—")
+        self._set_token("", "")
+
     # -- actions -----------------------------------------------------------------------
 
     def copy_token(self) -> None:
