@@ -228,7 +228,7 @@ def responsiveness(sends: int) -> None:
             if state["sent"] and "Success" not in window.result.outcome.text():
                 raise RuntimeError(window.result.outcome.text())
             state["sent"] += 1
-            window.send()
+            window.calls.send()
 
         def begin() -> None:
             state["measuring"] = True

@@ -158,7 +158,7 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
     from enkash_desktop.gui.crash_dialog import install_crash_hook
 
     # From here on a crash is logged and printed redacted, and shown in the crash dialog.
-    install_crash_hook(window, window.export_diagnostics)
+    install_crash_hook(window, window.support.export_diagnostics)
     log.info("Enkash Desktop %s started", __version__)
     settings_store = SettingsStore(paths.settings_file,
                                    defaults_paths=installed_defaults_paths())

@@ -60,7 +60,7 @@ def child() -> int:
 
     def begin() -> None:
         start_services(window, demo=True, state=state)
-        window.send()
+        window.calls.send()
         poll.start()
 
     def check() -> None:

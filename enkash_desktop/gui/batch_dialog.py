@@ -62,6 +62,7 @@ from enkash_desktop.core.batch import (
 from enkash_desktop.core.csvsafe import CardholderRow, RowProblem, read_cardholders_csv
 from enkash_desktop.core.errors import EnkashError, ErrorKind
 from enkash_desktop.core.models import Cardholder, SsoResult
+from enkash_desktop.service.calls import BatchRecording
 
 from . import dialogs
 from .texts import tr_core
@@ -70,7 +71,7 @@ from .worker import Job, Worker
 
 if TYPE_CHECKING:
     from enkash_desktop.core.client import EnkashClient
-    from enkash_desktop.store.history import HistoryStore
+    from enkash_desktop.service import CallRecorder
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +254,7 @@ class _Job:
     problems: list[RowProblem]
     output: Path
     concurrency: int
-    history: HistoryStore | None
+    recorder: CallRecorder | None
     cancel: threading.Event
     signals: BatchSignals
 
@@ -277,21 +278,13 @@ def _run(job: _Job) -> BatchRun:
     skipped = [i for i, holder in enumerate(job.rows) if row_key(holder) in done_keys]
     if skipped:
         job.signals.skipped.emit(skipped)
-    history = job.history
-    history_error = ""
+    recording = BatchRecording(job.recorder)
     last_progress = 0.0
 
     def on_result(index: int, result: SsoResult) -> None:
-        nonlocal history, history_error
         results.add(result)
         results.save_if_due()
-        if history is not None:
-            try:
-                history.record(result)
-            except Exception as exc:  # the store's own error: stop recording, keep sending
-                history_error = str(getattr(exc, "message", exc))
-                log.warning("batch: the history stopped recording: %s", history_error)
-                history = None
+        recording.add(result)
         job.signals.row_done.emit(index, result.ok, _sentence(result))
 
     def on_progress(progress: BatchProgress) -> None:
@@ -333,7 +326,7 @@ def _run(job: _Job) -> BatchRun:
         except OSError as exc:
             save_error = str(exc.strerror or exc)
     assert summary is not None
-    return BatchRun(summary, len(results.done_keys()), save_error, history_error)
+    return BatchRun(summary, len(results.done_keys()), save_error, recording.error)
 
 
 # ====================================================================== the dialog
@@ -351,7 +344,7 @@ class BatchDialog(QDialog):
 
     ``prepare_client(rows)`` returns the window's client for the current profile after any
     question (production), None when the user declined, or raises :class:`EnkashError`
-    when the profile cannot send. ``history_store`` records every call (on the worker).
+    when the profile cannot send. ``recorder`` records every call (on the worker).
     ``history_changed`` is emitted after a run that recorded calls.
     """
 
@@ -360,12 +353,12 @@ class BatchDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, *,
                  prepare_client: Callable[[int], EnkashClient | None],
-                 history_store: HistoryStore | None = None) -> None:
+                 recorder: CallRecorder | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Batch from CSV"))
         self.setObjectName("batchDialog")
         self._prepare_client = prepare_client
-        self._history_store = history_store
+        self._recorder = recorder
         self._worker = Worker(self, max_threads=1, name="batch")
         self._problems: list[RowProblem] = []
         self._cancel: threading.Event | None = None
@@ -711,9 +704,14 @@ class BatchDialog(QDialog):
         self._cancel = cancel
         self._client = client
         job = _Job(client, rows, list(self._problems), output, concurrency,
-                   self._history_store, cancel, self.signals)
-        # The history's connection in this pool thread is closed when the batch ends.
-        cleanup = job.history.close_thread_connection if job.history is not None else None
+                   self._recorder, cancel, self.signals)
+        recorder = self._recorder
+
+        def cleanup() -> None:  # the history's connection in this pool thread
+            store = recorder.store if recorder is not None else None
+            if store is not None:
+                store.close_thread_connection()
+
         self._run_task = self._start_task(lambda: _run(job), self._run_done,
                                           self._run_failed, "batch", cleanup)
         self._update_buttons()
@@ -820,13 +818,13 @@ class BatchDialog(QDialog):
                 % tr_core(value.history_error)
         self._set_status(text, color)
         self.links_warning.setVisible(value.links > 0)
-        if self._history_store is not None:
+        if self._recorder is not None:
             self.history_changed.emit()
         self.finished_run.emit(value)
 
     def _run_failed(self, exc: object) -> None:
         self._set_status(self._error_text(exc), ERROR_COLOR.name())
-        if self._history_store is not None:
+        if self._recorder is not None:
             self.history_changed.emit()
 
     # -- closing -----------------------------------------------------------------------

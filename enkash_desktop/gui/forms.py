@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -438,6 +438,42 @@ class PartnerPanel(QWidget):
         self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findText(current)))
         self.profile_combo.blockSignals(False)
 
+    def set_permissions(self, *, token_blocker: str, can_save: bool, can_delete: bool,
+                        demo: bool) -> None:
+        """Enable Get token, Save and Delete as the form allows; the tooltips say why not."""
+        self.get_token_button.setEnabled(not token_blocker)
+        self.get_token_button.setToolTip(
+            self.tr("Get token is not available: %s") % token_blocker if token_blocker else
+            self.tr("Log in with the profile's credentials and keep the bearer token "
+                    "(Ctrl+T)."))
+        self.save_button.setEnabled(can_save)
+        self.save_button.setToolTip(
+            self.tr("The demo profile lives for this session only; click New to make your "
+                    "own.") if demo else self.tr("Save the profile (Ctrl+S). Secrets go to "
+                                                 "the system keyring."))
+        self.delete_button.setEnabled(can_delete)
+
+    def clear_profile_choice(self) -> None:
+        """No saved profile is chosen (a new, unsaved one is on screen)."""
+        self.profile_combo.setCurrentIndex(-1)
+
+    def focus_name(self) -> None:
+        """Put the cursor in the profile's name, selected, ready to be typed over."""
+        self.name_edit.setFocus()
+        self.name_edit.selectAll()
+
+    def set_text(self, key: str, text: str) -> None:
+        """Set the text field ``key`` (e.g. "base_url", "partner_id") as if typed."""
+        self._text_inputs()[key].setText(text)
+
+    def set_token_status(self, text: str, style: str) -> None:
+        """Set the token line; unchanged values are not set again (a style sheet repolishes
+        the label, and this runs twice a second and on every keystroke)."""
+        if self.token_status.text() != text:
+            self.token_status.setText(text)
+        if self.token_status.styleSheet() != style:
+            self.token_status.setStyleSheet(style)
+
     # -- messages ----------------------------------------------------------------------
 
     def show_problems(self, problems: dict[str, str], warnings: dict[str, str]) -> None:
@@ -575,6 +611,19 @@ class CardholderForm(QGroupBox):
                 widget.setReadOnly(busy)
         self.employee_radio.setEnabled(not busy)
         self.admin_radio.setEnabled(not busy)
+
+    def is_empty(self) -> bool:
+        """True when none of the three ids is typed."""
+        return not any(edit.text().strip() for edit in self.rows.inputs.values()
+                       if isinstance(edit, QLineEdit))
+
+    def focus_first(self) -> None:
+        self.card_account_edit.setFocus()
+
+    def filter_inputs(self, event_filter: QObject) -> None:
+        """Let ``event_filter`` see the key events of the three id fields (Ctrl+V)."""
+        for edit in self.rows.inputs.values():
+            edit.installEventFilter(event_filter)
 
     def _emit_changed(self) -> None:
         if not self._loading:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from enkash_desktop.core.models import Cardholder, SsoResult
+from enkash_desktop.core.models import Cardholder
 from enkash_desktop.store import CallRecord, HistoryFilter, HistoryStore
 
 from .history_model import (
@@ -61,13 +61,12 @@ class HistoryPanel(QWidget):
     """Past calls, newest first, with search, filters, details, export and clearing.
 
     Signals: ``send_again_requested(Cardholder)`` when the user asks to repeat a call;
-    ``recorded(int)`` after :meth:`record_result` stored a call (its id); ``exported(int)``
-    with the number of calls written to a CSV file; ``cleared()`` after the history was
-    emptied; ``failed(str)`` with a sentence for the user when the store could not help.
+    ``exported(int)`` with the number of calls written to a CSV file; ``cleared()`` after the
+    history was emptied; ``failed(str)`` with a sentence for the user when the store could
+    not help.
     """
 
     send_again_requested = Signal(object)  # Cardholder
-    recorded = Signal(int)
     exported = Signal(int)
     cleared = Signal()
     failed = Signal(str)
@@ -332,21 +331,9 @@ class HistoryPanel(QWidget):
         """Select ``row`` of the table (keyboard users and tests)."""
         self.table.selectRow(row)
 
-    def record_result(self, result: SsoResult) -> None:
-        """Store a finished call on the worker, then show it at the top of the table."""
-
-        def stored(record_id: int) -> None:
-            self.model.refresh()
-            self.recorded.emit(record_id)
-
-        run_store_call(
-            self._worker,
-            self._store,
-            partial(self._store.record, result),
-            on_success=stored,
-            on_failure=self._show_failure,
-            name="record",
-        )
+    def show_new_calls(self) -> None:
+        """Show calls recorded since the rows were fetched, at the top (the selection stays)."""
+        self.model.refresh()
 
     def send_again(self) -> None:
         """Hand the selected call's cardholder to the window; nothing is sent from here."""

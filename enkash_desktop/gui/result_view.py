@@ -168,6 +168,10 @@ class ResultView(QGroupBox):
     def show_running(self, text: str) -> None:
         self._set_outcome(text, "", None)
 
+    def show_outcome(self, text: str, hint: str, color: str | None) -> None:
+        """An outcome sentence of the window's own (a received bearer token, say)."""
+        self._set_outcome(text, hint, color)
+
     def _set_token(self, token: str, link: str) -> None:
         self.token_edit.setText(token)
         self.token_edit.set_revealed(False)

@@ -50,7 +50,7 @@ def read_output(path: Path) -> list[dict[str, str]]:
 def open_dialog(qtbot: Any, window: MainWindow, csv_path: Path,
                 monkeypatch: pytest.MonkeyPatch) -> BatchDialog:
     window.batch_action.trigger()
-    dialog = window.batch_dialog
+    dialog = window.history_ctl.batch_dialog
     assert dialog is not None and dialog.isVisible()
     monkeypatch.setattr(dialog, "_choose_input_path", lambda: str(csv_path))
     dialog.input_button.click()
@@ -123,7 +123,7 @@ def test_a_30_row_batch_ends_in_the_output_and_the_history(
     assert all(r["portal_link"] for r in sent if r["outcome"] == "success")
     assert sum(r["outcome"] == "bad_input" for r in rows) == 4
 
-    store = window._history_store
+    store = window.history_store
     assert store is not None and store.count() == 30
     assert window.history is not None
     qtbot.waitUntil(lambda: window.history is not None and not window.history.busy
@@ -192,7 +192,7 @@ def test_cancel_keeps_finished_rows_and_resume_completes(
     keys = [(r["card_account_id"], r["enkash_card_id"]) for r in rows]
     assert len(keys) == len(set(keys)) == 12
     assert sso_calls(sandbox) == 12  # no row was sent twice
-    store = window._history_store
+    store = window.history_store
     assert store is not None and store.count() == 12
 
 

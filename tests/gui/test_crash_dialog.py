@@ -49,8 +49,9 @@ def test_a_bug_in_a_call_shows_the_crash_dialog_and_never_a_server_error(
     switch = _fault_in_send(monkeypatch)
     before = sso_calls(sandbox)
     send(qtbot, window)
-    qtbot.waitUntil(lambda: window.crash_dialog is not None and window.crash_dialog.isVisible())
-    dialog = window.crash_dialog
+    calls = window.calls
+    qtbot.waitUntil(lambda: calls.crash_dialog is not None and calls.crash_dialog.isVisible())
+    dialog = calls.crash_dialog
     assert dialog is not None
 
     # The screen says the program failed, not the server, and offers nothing to open.

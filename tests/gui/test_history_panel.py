@@ -363,18 +363,21 @@ def test_clear_asks_first(
     assert panel.notice_label.text() == "The history was cleared."
 
 
-def test_record_result_adds_a_row_at_the_top(
+def test_a_recorded_call_appears_at_the_top(
     qtbot: Any, panel: HistoryPanel, store: HistoryStore
 ) -> None:
+    from enkash_desktop.service import CallRecorder
+
+    recorder = CallRecorder(store)
     panel.select_row(5)
     selected = panel.selected_record()
     fresh = make_result(9999, started_at=time.time())
-    with qtbot.waitSignal(panel.recorded, timeout=5000) as blocker:
-        panel.record_result(fresh)
+    assert recorder.record(fresh) == ""
+    panel.show_new_calls()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 201, timeout=5000)
     settle(qtbot, panel)
-    assert panel.model.rowCount() == 201
     top = panel.model.record_at(0)
-    assert top.id == blocker.args[0]
+    assert top.id == store.page(None, 1)[0].id
     assert top.enkash_card_id == "EC0009999"
     assert "sso-SECRET" not in top.reply_redacted
     assert panel.model.total == ROWS + 1
@@ -384,7 +387,8 @@ def test_record_result_adds_a_row_at_the_top(
     # A call that does not match the filter is stored but not shown.
     panel.search_edit.setText("EC0000001")
     settle(qtbot, panel)
-    panel.record_result(make_result(8888))
+    assert recorder.record(make_result(8888)) == ""
+    panel.show_new_calls()
     settle(qtbot, panel)
     assert [r.enkash_card_id for r in shown(panel)] == ["EC0000001"]
     assert store.count() == ROWS + 2

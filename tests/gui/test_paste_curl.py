@@ -81,7 +81,7 @@ def test_paste_curl_action_opens_the_dialog_prefilled(window: MainWindow, asker:
         seen.append(initial)
         return initial
 
-    monkeypatch.setattr(window, "_ask_curl_text", answer)
+    monkeypatch.setattr(window.curl, "ask_curl_text", answer)
     window.cardholder.load(EMPTY)
     QApplication.clipboard().setText(SAMPLE)
     asker.answer = False
@@ -106,10 +106,10 @@ def test_copy_with_secrets_then_paste_gives_the_same_request(
         caplog: pytest.LogCaptureFixture) -> None:
     get_token(qtbot, window)
     window.cardholder.load(DEMO_CARDHOLDERS[2])
-    window.copy_curl_with_secrets()
+    window.curl.copy_curl_with_secrets()
     copied = QApplication.clipboard().text()
     assert copied.startswith("curl")
-    assert window._curl(reveal=True) == copied
+    assert window.curl.curl_text(reveal=True) == copied
     bearer = next(line for line in copied.splitlines() if "Authorization" in line)
     token = bearer.split("Bearer ", 1)[1].split("'", 1)[0]
 
@@ -117,12 +117,12 @@ def test_copy_with_secrets_then_paste_gives_the_same_request(
     window.cardholder.load(EMPTY)
     window.partner.partner_id_edit.setText("OTHER1")
     asker.calls.clear()
-    monkeypatch.setattr(window, "_ask_curl_text", lambda initial: initial)
+    monkeypatch.setattr(window.curl, "ask_curl_text", lambda initial: initial)
     with caplog.at_level(logging.DEBUG):
         window.paste_curl_action.trigger()
     assert [q["title"] for q in questions(asker)] == ["Use the command's secrets"]
     assert window.partner.authorization_edit.text() == f"Bearer {token}"
-    assert window._curl(reveal=True) == copied
+    assert window.curl.curl_text(reveal=True) == copied
     assert window.cardholder.cardholder() == DEMO_CARDHOLDERS[2]
     assert token not in caplog.text
     # And it sends: the pasted bearer token is the one the sandbox issued.
@@ -138,7 +138,7 @@ def test_declining_the_secrets_leaves_the_secret_fields_untouched(
     window.cardholder.load(EMPTY)
     asker.answer = False
     text = SAMPLE.replace("••••••", "Bearer theirs")
-    assert window.import_curl(text)
+    assert window.curl.import_curl(text)
     assert questions(asker) and "bearer token" in questions(asker)[0]["text"]
     assert window.partner.secrets() == before
     assert window.cardholder.cardholder() == DEMO_CARDHOLDERS[0]
@@ -155,7 +155,7 @@ def test_a_command_that_is_not_the_api_call_is_refused(window: MainWindow, asker
                                                        command: str, sentence: str) -> None:
     profile = window.partner.profile()
     holder = window.cardholder.cardholder()
-    assert not window.import_curl(command)
+    assert not window.curl.import_curl(command)
     assert len(asker.calls) == 1
     assert sentence in asker.calls[0]["text"]
     assert window.partner.profile() == profile
@@ -167,7 +167,7 @@ def test_unknown_flags_are_listed(window: MainWindow, asker: Asker) -> None:
     text = SAMPLE.replace("curl --location", "curl --location --proxy http://p:3128 -k")
     window.cardholder.load(EMPTY)
     asker.answer = False
-    assert window.import_curl(text)
+    assert window.curl.import_curl(text)
     notes = informs(asker)[-1]["informative"]
     assert "--proxy" in notes and "-k" in notes
     assert "certificate" in notes

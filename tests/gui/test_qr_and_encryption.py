@@ -96,7 +96,7 @@ def test_qr_save_can_be_cancelled(qtbot: Any, window: MainWindow, tmp_path: Path
 
 def load_encrypted(window: MainWindow, sandbox: Sandbox,
                    rule: PayloadEncryption = PayloadEncryption.OFF) -> None:
-    window.new_profile()
+    window.profiles.new_profile()
     profile = demo_encrypted_profile(sandbox.base_url).with_changes(encryption=rule)
     window.partner.load(profile, demo_encrypted_secrets())
 
@@ -159,7 +159,7 @@ def test_the_rule_is_saved_with_the_profile(qtbot: Any, window: MainWindow, sand
                                             asker: Asker, home: Any) -> None:
     load_encrypted(window, sandbox)
     choose_rule(qtbot, window, PayloadEncryption.SECRET_FIRST_16)
-    window.save_profile()
+    window.profiles.save_profile()
     assert window.wait_for_background(5000)
     qtbot.wait(10)
     saved = SettingsStore(home.settings_file).load().settings
@@ -168,9 +168,9 @@ def test_the_rule_is_saved_with_the_profile(qtbot: Any, window: MainWindow, sand
 
     # Away and back: the panel shows the saved rule again.
     window.partner.encryption_combo.setCurrentIndex(0)
-    window._select_profile("Demo (sandbox)")
+    window.profiles.select("Demo (sandbox)")
     assert window.partner.encryption is PayloadEncryption.OFF
-    window._select_profile("Demo, encrypted (sandbox)")
+    window.profiles.select("Demo, encrypted (sandbox)")
     assert window.partner.encryption is PayloadEncryption.SECRET_FIRST_16
     assert window.partner.profile().encryption is PayloadEncryption.SECRET_FIRST_16
     assert not window.partner.encryption_note.isHidden()

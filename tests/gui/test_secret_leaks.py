@@ -48,7 +48,7 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
 
     # 1. demo: Get token, then sends that succeed and fail
     get_token(qtbot, window)
-    client = window._current_client()
+    client = window.calls.current_client()
     assert client is not None and client.token is not None
     used.append(client.token.value)
     send(qtbot, window)
@@ -60,7 +60,7 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
     used.append(window.result.token_edit.text())
 
     # 2. the user's own profile with unique typed secrets, saved (keyring), then used
-    window.new_profile()
+    window.profiles.new_profile()
     typed_bearer = sandbox.issue_token()
     cookie_value = random_secrets.token_hex(16).upper()
     password, client_secret = unique("pw"), unique("cs")
@@ -77,14 +77,14 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
     retype(qtbot, p.client_secret_edit, client_secret)
     retype(qtbot, p.authorization_edit, typed_bearer)
     retype(qtbot, p.cookie_edit, f"JSESSIONID={cookie_value}")
-    window.save_profile()
+    window.profiles.save_profile()
     assert window.wait_for_background(3000)
     assert any(v == password for v in keyring_backend.entries.values())
     send(qtbot, window)
     assert window.result.token_edit.text()
     used.append(window.result.token_edit.text())
     get_token(qtbot, window)  # the unique password is wrong: a failed login, logged
-    own = window._current_client()
+    own = window.calls.current_client()
     assert own is not None and own.login_failures() == 1
 
     # 3. exports into the app's own folders, so the scan covers them
@@ -98,8 +98,8 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
     assert len(rows) == 6  # every send: 5 demo (3 failed), 1 own
     assert sorted(r["outcome"] for r in rows).count("success") == 3
     zip_path = home.cache_dir / "diagnostics.zip"
-    monkeypatch.setattr(window, "_choose_diagnostics_path", lambda: str(zip_path))
-    window.export_diagnostics()
+    monkeypatch.setattr(window.support, "choose_diagnostics_path", lambda: str(zip_path))
+    window.support.export_diagnostics()
     qtbot.waitUntil(zip_path.exists, timeout=5000)
 
     # 4. a crash whose message carries secrets, through the app's crash hook

@@ -87,7 +87,7 @@ def test_double_send_is_impossible(qtbot: Any, window: MainWindow, sandbox: Sand
     assert window.busy
     assert not window.send_button.isEnabled()
     assert "in progress" in window.send_button.toolTip()
-    window.send()  # the shortcut path too
+    window.calls.send()  # the shortcut path too
     window.send_action.trigger()
     qtbot.waitUntil(lambda: not window.busy, timeout=5000)
     assert sso_calls(sandbox) == 1
@@ -107,9 +107,9 @@ def test_during_a_call_the_cardholder_is_locked_and_the_call_keeps_its_values(
         assert not widget.isEnabled()
     # The partner's fields stay editable; the running call keeps the values it started with.
     assert not partner.partner_id_edit.isReadOnly()
-    running = window._call_client
+    running = window.calls.call_client
     retype(qtbot, partner.partner_id_edit, "CRMXOTHER1")
-    window.copy_curl()  # makes the client for the edited profile while the call runs
+    window.curl.copy_curl()  # makes the client for the edited profile while the call runs
     assert "CRMXOTHER1" in QApplication.clipboard().text()
     qtbot.waitUntil(lambda: not window.busy, timeout=5000)
     assert running is not None and running._http is None  # replaced, so closed once done

@@ -79,7 +79,7 @@ def test_saved_profile_and_layout_come_back(qtbot: Any, make_window: Any, sandbo
     retype(qtbot, first.partner.base_url_edit, sandbox.base_url)
     retype(qtbot, first.partner.partner_id_edit, DEMO.partner_id)
     retype(qtbot, first.partner.authorization_edit, "typed-token")
-    first.save_profile()
+    first.profiles.save_profile()
     assert first.wait_for_background(3000)
     first.resize(780, 560)  # fits the offscreen platform's 800×600 screen
     size = first.size()
@@ -114,7 +114,7 @@ def test_keyring_notice_is_shown_for_own_profiles(qtbot: Any, home: AppPaths) ->
     retype(qtbot, real.partner.name_edit, "Own")
     retype(qtbot, real.partner.base_url_edit, "https://pay-uat.enkash.in")
     retype(qtbot, real.partner.partner_id_edit, "CRMXWB3ZM")
-    real.save_profile()
+    real.profiles.save_profile()
     assert real.wait_for_background(3000)
     qtbot.waitUntil(lambda: not real.notice_bar.isHidden(), timeout=2000)
     assert "session only" in real.notice_label.text()
@@ -227,14 +227,14 @@ def test_duplicate_then_rename_a_profile(qtbot: Any, make_window: Any, sandbox: 
     window.duplicate_action.trigger()
     assert window.partner.name_edit.text() == "Demo (sandbox) (copy)"
     assert window.partner.base_url_edit.text() == sandbox.base_url
-    window.save_profile()
+    window.profiles.save_profile()
     assert window.wait_for_background(3000)
     saved = {p["name"]: p for p in _settings(home)["profiles"]}
     assert saved["Demo (sandbox) (copy)"]["base_url"] == sandbox.base_url
     assert ("enkash-desktop", "Demo (sandbox) (copy):password") in keyring_backend.entries
 
     retype(qtbot, window.partner.name_edit, "Acme copy")  # rename = new name, then Save
-    window.save_profile()
+    window.profiles.save_profile()
     assert window.wait_for_background(3000)
     names = [p["name"] for p in _settings(home)["profiles"]]
     assert "Acme copy" in names and "Demo (sandbox) (copy)" not in names

@@ -27,10 +27,10 @@ def test_get_token_shows_a_live_countdown(qtbot: Any, window: MainWindow) -> Non
     assert "bearer token was received" in window.result.outcome.text()
     first = _countdown(window)
     assert 290 <= first <= 300
-    left = window.token_seconds_left()
+    left = window.calls.token_seconds_left()
     assert left is not None
     qtbot.waitUntil(lambda: _countdown(window) < first, timeout=2500)
-    later = window.token_seconds_left()
+    later = window.calls.token_seconds_left()
     assert later is not None and later < left
 
 
@@ -62,7 +62,7 @@ def test_lockout_confirmation_after_two_failed_logins(qtbot: Any, window: MainWi
     assert len(asker.calls) == 2
     assert token_calls(sandbox) == 3
     assert "bearer token was received" in window.result.outcome.text()
-    assert window.token_seconds_left() is not None
+    assert window.calls.token_seconds_left() is not None
 
 
 def test_send_asks_before_a_risky_login(qtbot: Any, window: MainWindow, sandbox: Sandbox,
@@ -86,7 +86,7 @@ def test_send_asks_before_a_risky_login(qtbot: Any, window: MainWindow, sandbox:
 
 def test_copy_as_curl_is_redacted(qtbot: Any, window: MainWindow, asker: Asker) -> None:
     send(qtbot, window)
-    client = window._current_client()
+    client = window.calls.current_client()
     assert client is not None and client.token is not None
     bearer = client.token.value
     clipboard = QApplication.clipboard()

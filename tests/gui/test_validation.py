@@ -66,7 +66,7 @@ def test_bad_input_shows_message_and_disables_send(qtbot: Any, window: MainWindo
     assert expected in window.send_button.toolTip()
     assert window.send_button.toolTip().startswith("Send is not available")
     assert expected in edit.accessibleDescription()  # screen readers hear it too
-    window.send()  # the shortcut path cannot bypass the check either
+    window.calls.send()  # the shortcut path cannot bypass the check either
     assert not window.busy
 
 
