@@ -13,22 +13,16 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QCloseEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -51,22 +45,33 @@ from enkash_desktop.core.batch import (
     DEFAULT_CONCURRENCY,
     LINKS_WARNING,
     MAX_CONCURRENCY,
-    BatchEnd,
     BatchProgress,
-    BatchResults,
-    BatchSummary,
     check_concurrency,
-    row_key,
-    run_batch,
 )
-from enkash_desktop.core.csvsafe import CardholderRow, RowProblem, read_cardholders_csv
-from enkash_desktop.core.errors import EnkashError, ErrorKind
-from enkash_desktop.core.models import Cardholder, SsoResult
-from enkash_desktop.service.calls import BatchRecording
+from enkash_desktop.core.csvsafe import RowProblem, read_cardholders_csv
+from enkash_desktop.core.errors import EnkashError
 
 from . import dialogs
+from .batch_model import (
+    COL_CARD_ACCOUNT,
+    COL_COMPANY,
+    COL_ENKASH_CARD,
+    COL_LINE,
+    COL_TYPE,
+    BatchRowsModel,
+)
+from .batch_run import (
+    AuthQuestion,
+    BatchJob,
+    BatchRun,
+    BatchSignals,
+    ask_to_resume,
+    describe_run,
+    duration_text,
+    run_batch_job,
+)
 from .texts import tr_core
-from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR
+from .widgets import ERROR_COLOR, WARNING_COLOR
 from .worker import Job, Worker
 
 if TYPE_CHECKING:
@@ -78,7 +83,6 @@ log = logging.getLogger(__name__)
 CLOSE_WAIT_MS = 3000
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress signals a second, whatever the row rate
 
-COL_LINE, COL_CARD_ACCOUNT, COL_COMPANY, COL_ENKASH_CARD, COL_TYPE, COL_STATUS = range(6)
 
 
 def _tr(text: str) -> str:
@@ -91,252 +95,21 @@ def default_output_path(input_path: Path) -> Path:
     return input_path.with_name(f"{input_path.stem}-links.csv")
 
 
-# ====================================================================== the preview model
-
-
-@dataclass
-class PreviewRow:
-    """A line of the input and what became of it (``state``: ready, problem, ok, failed,
-    skipped)."""
-
-    line: int
-    cardholder: Cardholder | None
-    state: str
-    status: str
-
-
-class BatchRowsModel(QAbstractTableModel):
-    """Every row of the input file, in line order: the valid ones and the problems."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PreviewRow] = []
-        self._sent_rows: list[int] = []  # valid row index (as given to run_batch) -> model row
-        self._headers = [self.tr("Line"), self.tr("Card account id"), self.tr("Company id"),
-                         self.tr("EnKash card id"), self.tr("Card type"), self.tr("Status")]
-
-    def load(self, rows: Sequence[CardholderRow], problems: Sequence[RowProblem]) -> None:
-        self.beginResetModel()
-        ready = self.tr("Ready to send.")
-        items = [(r.line, PreviewRow(r.line, r.cardholder, "ready", ready)) for r in rows]
-        items += [(p.line, PreviewRow(p.line, p.cardholder, "problem",
-                                      self.tr("Not sent: %s") % tr_core(p.message)))
-                  for p in problems]
-        items.sort(key=lambda item: item[0])
-        self._rows = [row for _, row in items]
-        self._sent_rows = [i for i, row in enumerate(self._rows) if row.state != "problem"]
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.load([], [])
-
-    def valid_cardholders(self) -> list[Cardholder]:
-        """The rows to send, in the order :meth:`set_result` indexes them."""
-        out: list[Cardholder] = []
-        for i in self._sent_rows:
-            holder = self._rows[i].cardholder
-            assert holder is not None
-            out.append(holder)
-        return out
-
-    def set_result(self, index: int, state: str, status: str) -> None:
-        """Show the outcome of valid row ``index``."""
-        if not 0 <= index < len(self._sent_rows):
-            return
-        row = self._sent_rows[index]
-        self._rows[row].state = state
-        self._rows[row].status = status
-        self.dataChanged.emit(self.index(row, COL_STATUS), self.index(row, COL_STATUS))
-
-    def reset_results(self) -> None:
-        """Every valid row back to "ready" (a new run reports afresh)."""
-        ready = self.tr("Ready to send.")
-        for i in self._sent_rows:
-            self._rows[i].state = "ready"
-            self._rows[i].status = ready
-        if self._sent_rows:
-            self.dataChanged.emit(self.index(0, COL_STATUS),
-                                  self.index(len(self._rows) - 1, COL_STATUS))
-
-    def row(self, row: int) -> PreviewRow:
-        return self._rows[row]
-
-    def counts(self) -> tuple[int, int]:
-        """(rows to send, rows with a problem)."""
-        return len(self._sent_rows), len(self._rows) - len(self._sent_rows)
-
-    # -- Qt ----------------------------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == COL_LINE:
-                return str(row.line)
-            if column == COL_STATUS:
-                return row.status
-            holder = row.cardholder
-            if holder is None:
-                return ""
-            if column == COL_CARD_ACCOUNT:
-                return holder.card_account_id
-            if column == COL_COMPANY:
-                return holder.company_id
-            if column == COL_ENKASH_CARD:
-                return holder.enkash_card_id
-            if column == COL_TYPE:
-                return self.tr("Admin") if holder.admin else self.tr("Employee")
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
-            color = {"problem": WARNING_COLOR, "failed": ERROR_COLOR,
-                     "ok": SUCCESS_COLOR}.get(row.state)
-            return QBrush(color) if color is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_LINE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-# ====================================================================== the worker
-
-
-@dataclass
-class AuthQuestion:
-    """A question from the worker to the GUI thread; ``answered`` is set with the answer."""
-
-    error: EnkashError
-    answer: bool = False
-    answered: threading.Event = field(default_factory=threading.Event)
-
-    def reply(self, answer: bool) -> None:
-        self.answer = answer
-        self.answered.set()
-
-
-@dataclass(frozen=True)
-class BatchRun:
-    """What a finished run reports back to the dialog."""
-
-    summary: BatchSummary
-    links: int  # rows with a portal link in the results file
-    save_error: str = ""
-    history_error: str = ""
-
-
-class BatchSignals(QObject):
-    """Created on the GUI thread, so every signal arrives there (queued)."""
-
-    progress = Signal(object)  # BatchProgress
-    row_done = Signal(int, bool, str)  # valid row index, ok, sentence
-    skipped = Signal(object)  # list of valid row indexes already done
-    auth_paused = Signal(object)  # AuthQuestion
-
-
-@dataclass(frozen=True)
-class _Job:
-    client: EnkashClient
-    rows: list[Cardholder]
-    problems: list[RowProblem]
-    output: Path
-    concurrency: int
-    recorder: CallRecorder | None
-    cancel: threading.Event
-    signals: BatchSignals
-
-
-def _sentence(result: SsoResult) -> str:
-    if result.ok:
-        return (_tr("Success: the portal link is in the output file.") if result.sso_url
-                else tr_core(result.message or "Success."))
-    error = result.error
-    return tr_core(error.message) if error is not None else tr_core(result.message)
-
-
-def _run(job: _Job) -> BatchRun:
-    """The batch, on the worker thread: results file first, then the calls, saved at the end."""
-    from enkash_desktop.store.atomic import write_atomic  # owner-only (0600) by default
-
-    results = BatchResults.load(job.output, write=write_atomic)
-    results.add_problems(job.problems)
-    results.save()  # fails now, before anything is sent, when the file cannot be written
-    done_keys = results.done_keys()
-    skipped = [i for i, holder in enumerate(job.rows) if row_key(holder) in done_keys]
-    if skipped:
-        job.signals.skipped.emit(skipped)
-    recording = BatchRecording(job.recorder)
-    last_progress = 0.0
-
-    def on_result(index: int, result: SsoResult) -> None:
-        results.add(result)
-        results.save_if_due()
-        recording.add(result)
-        job.signals.row_done.emit(index, result.ok, _sentence(result))
-
-    def on_progress(progress: BatchProgress) -> None:
-        nonlocal last_progress
-        now = time.monotonic()
-        if progress.remaining and now - last_progress < PROGRESS_INTERVAL_S:
-            return
-        last_progress = now
-        job.signals.progress.emit(progress)
-
-    def pause_on_auth(error: EnkashError) -> bool:
-        if error.kind is ErrorKind.ACCOUNT_LOCKED:
-            return False  # nothing the user can do from here
-        question = AuthQuestion(error)
-        job.signals.auth_paused.emit(question)
-        while not question.answered.wait(0.1):
-            if job.cancel.is_set():
-                return False
-        if not question.answer or job.cancel.is_set():
-            return False
-        if error.kind is ErrorKind.LOCKOUT_RISK:
-            # The user confirmed one more login knowing it could lock the account.
-            try:
-                job.client.fetch_token(confirmed=True)
-            except EnkashError as exc:
-                log.info("batch: the confirmed login failed: %s", exc.kind.value)
-                return False
-        return True
-
-    summary: BatchSummary | None = None
-    save_error = ""
-    try:
-        summary = run_batch(job.client, job.rows, on_result=on_result, cancel=job.cancel,
-                            concurrency=job.concurrency, done_keys=done_keys,
-                            pause_on_auth=pause_on_auth, on_progress=on_progress)
-    finally:
-        try:
-            results.save()
-        except OSError as exc:
-            save_error = str(exc.strerror or exc)
-    assert summary is not None
-    return BatchRun(summary, len(results.done_keys()), save_error, recording.error)
-
-
 # ====================================================================== the dialog
 
 
-def _duration(seconds: float) -> str:
-    whole = max(0, round(seconds))
-    if whole < 60:
-        return _tr("%d s") % whole
-    return _tr("%d min %02d s") % (whole // 60, whole % 60)
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+def _row(edit: QWidget, button: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(6)
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return row
 
 
 class BatchDialog(QDialog):
@@ -390,6 +163,14 @@ class BatchDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
+        layout.addLayout(self._build_choices())
+        self._build_table(layout)
+        self._build_progress(layout)
+        layout.addLayout(self._build_buttons())
+        self._connect()
+
+    def _build_choices(self) -> QFormLayout:
+        """Input file, output file and concurrency."""
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -399,8 +180,8 @@ class BatchDialog(QDialog):
         self.input_edit.setAccessibleName(self.tr("Input CSV file"))
         self.input_button = QPushButton(self.tr("C&hoose…"))
         self.input_button.setAccessibleName(self.tr("Choose the input CSV file"))
-        form.addRow(self._label(self.tr("&Input CSV:"), self.input_edit),
-                    self._row(self.input_edit, self.input_button))
+        form.addRow(_label(self.tr("&Input CSV:"), self.input_edit),
+                    _row(self.input_edit, self.input_button))
 
         self.output_edit = QLineEdit()
         self.output_edit.setPlaceholderText(self.tr("Beside the input, named …-links.csv"))
@@ -410,8 +191,8 @@ class BatchDialog(QDialog):
             "that already succeeded."))
         self.output_button = QPushButton(self.tr("Cho&ose…"))
         self.output_button.setAccessibleName(self.tr("Choose the output CSV file"))
-        form.addRow(self._label(self.tr("O&utput CSV:"), self.output_edit),
-                    self._row(self.output_edit, self.output_button))
+        form.addRow(_label(self.tr("O&utput CSV:"), self.output_edit),
+                    _row(self.output_edit, self.output_button))
 
         self.concurrency_spin = QSpinBox()
         self.concurrency_spin.setRange(1, MAX_CONCURRENCY)
@@ -425,9 +206,11 @@ class BatchDialog(QDialog):
         spin_row.addWidget(self.concurrency_spin)
         spin_row.addWidget(QLabel(self.tr("calls at a time")))
         spin_row.addStretch(1)
-        form.addRow(self._label(self.tr("Con&currency:"), self.concurrency_spin), spin_row)
-        layout.addLayout(form)
+        form.addRow(_label(self.tr("Con&currency:"), self.concurrency_spin), spin_row)
+        return form
 
+    def _build_table(self, layout: QVBoxLayout) -> None:
+        """The preview of the input's rows, with their state."""
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Rows of the input file"))
@@ -444,7 +227,7 @@ class BatchDialog(QDialog):
         for column, width in ((COL_LINE, 56), (COL_CARD_ACCOUNT, 130), (COL_COMPANY, 120),
                               (COL_ENKASH_CARD, 130), (COL_TYPE, 90)):
             self.table.setColumnWidth(column, width)
-        table_label = self._label(self.tr("&Rows:"), self.table)
+        table_label = _label(self.tr("&Rows:"), self.table)
         layout.addWidget(table_label)
         layout.addWidget(self.table, 1)
         self.preview_label = QLabel(self.tr("No file chosen yet."))
@@ -452,6 +235,8 @@ class BatchDialog(QDialog):
         self.preview_label.setAccessibleName(self.tr("Preview summary"))
         layout.addWidget(self.preview_label)
 
+    def _build_progress(self, layout: QVBoxLayout) -> None:
+        """Progress bar, counts, time left, the status line and the results warning."""
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
@@ -488,6 +273,7 @@ class BatchDialog(QDialog):
         self.links_warning.hide()
         layout.addWidget(self.links_warning)
 
+    def _build_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.start_button = QPushButton(self.tr("&Start"))
         self.start_button.setAccessibleName(self.tr("Start the batch"))
@@ -506,8 +292,9 @@ class BatchDialog(QDialog):
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        return buttons
 
+    def _connect(self) -> None:
         self.input_button.clicked.connect(self.choose_input)
         self.output_button.clicked.connect(self.choose_output)
         self.output_edit.textChanged.connect(self._update_buttons)
@@ -522,20 +309,6 @@ class BatchDialog(QDialog):
                               (self.start_button, self.cancel_button),
                               (self.cancel_button, self.close_button)):
             QWidget.setTabOrder(first, second)
-
-    @staticmethod
-    def _label(text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(buddy)
-        return label
-
-    @staticmethod
-    def _row(edit: QWidget, button: QWidget) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(6)
-        row.addWidget(edit, 1)
-        row.addWidget(button)
-        return row
 
     # -- state -------------------------------------------------------------------------
 
@@ -703,7 +476,7 @@ class BatchDialog(QDialog):
         cancel = threading.Event()
         self._cancel = cancel
         self._client = client
-        job = _Job(client, rows, list(self._problems), output, concurrency,
+        job = BatchJob(client, rows, list(self._problems), output, concurrency,
                    self._recorder, cancel, self.signals)
         recorder = self._recorder
 
@@ -712,7 +485,7 @@ class BatchDialog(QDialog):
             if store is not None:
                 store.close_thread_connection()
 
-        self._run_task = self._start_task(lambda: _run(job), self._run_done,
+        self._run_task = self._start_task(lambda: run_batch_job(job), self._run_done,
                                           self._run_failed, "batch", cleanup)
         self._update_buttons()
         self.cancel_button.setFocus()
@@ -738,11 +511,11 @@ class BatchDialog(QDialog):
             % (progress.done, progress.total - progress.skipped, progress.ok,
                progress.failed, progress.skipped))
         if progress.remaining == 0:
-            self.eta_label.setText(self.tr("Took %s") % _duration(progress.elapsed_s))
+            self.eta_label.setText(self.tr("Took %s") % duration_text(progress.elapsed_s))
         elif progress.eta_s is None:
             self.eta_label.setText(self.tr("Estimating the time left…"))
         else:
-            self.eta_label.setText(self.tr("About %s left") % _duration(progress.eta_s))
+            self.eta_label.setText(self.tr("About %s left") % duration_text(progress.eta_s))
 
     def _row_done(self, index: int, ok: bool, text: str) -> None:
         if not self._closing:
@@ -764,22 +537,7 @@ class BatchDialog(QDialog):
         error = question.error
         self._set_status(self.tr("Paused: %s") % tr_core(error.message), WARNING_COLOR.name())
         try:
-            if error.kind is ErrorKind.LOCKOUT_RISK:
-                answer = dialogs.ask(
-                    self, self.tr("The account could be locked"), tr_core(error.message),
-                    informative=self.tr(
-                        "The batch is paused. One more failed login locks the partner's "
-                        "account. Check the login details before you try again; Stop keeps "
-                        "the finished rows, and Start resumes later."),
-                    accept_label=self.tr("Try once more"), danger=True)
-            else:
-                answer = dialogs.ask(
-                    self, self.tr("The batch is paused"), tr_core(error.message),
-                    informative=self.tr(
-                        "%s\n\nContinue tries the refused rows again. Cancel stops the batch; "
-                        "the finished rows are saved, and Start resumes later.")
-                    % tr_core(error.hint),
-                    accept_label=self.tr("Continue"))
+            answer = ask_to_resume(self, error)
         finally:
             self._question = None
         if answer and not self._closing:
@@ -791,31 +549,7 @@ class BatchDialog(QDialog):
         self.last_run = value
         summary = value.summary
         self._show_progress(summary.progress)
-        p = summary.progress
-        output = self.output_edit.text()
-        if summary.end is BatchEnd.COMPLETE:
-            text = self.tr("The batch is complete: %d succeeded, %d failed, %d skipped. The "
-                           "results are in %s.") % (p.ok, p.failed, p.skipped, output)
-            color = SUCCESS_COLOR.name() if p.failed == 0 else WARNING_COLOR.name()
-            if p.failed:
-                text += " " + self.tr("Click Start to try the failed rows again.")
-        elif summary.end is BatchEnd.CANCELLED:
-            text = self.tr("The batch was cancelled: %d rows were not sent. The finished rows "
-                           "are saved in %s; click Start to resume.") % (summary.not_started,
-                                                                         output)
-            color = WARNING_COLOR.name()
-        else:
-            error = summary.auth_error
-            text = self.tr("The batch stopped: %s %d rows were not sent; the finished rows are "
-                           "saved in %s. Click Start to resume.") % (
-                tr_core(error.message) if error else "", summary.not_started, output)
-            color = ERROR_COLOR.name()
-        if value.save_error:
-            text += " " + self.tr("The results could not be saved: %s.") % value.save_error
-            color = ERROR_COLOR.name()
-        if value.history_error:
-            text += " " + self.tr("Some calls were not recorded in the history: %s") \
-                % tr_core(value.history_error)
+        text, color = describe_run(value, self.output_edit.text())
         self._set_status(text, color)
         self.links_warning.setVisible(value.links > 0)
         if self._recorder is not None:

@@ -13,7 +13,8 @@ from PySide6.QtCore import QTimer
 
 from enkash_desktop.core.batch import LINKS_WARNING, BatchEnd
 from enkash_desktop.core.models import Cardholder
-from enkash_desktop.gui.batch_dialog import COL_LINE, COL_STATUS, BatchDialog, BatchRowsModel
+from enkash_desktop.gui.batch_dialog import BatchDialog
+from enkash_desktop.gui.batch_model import COL_LINE, COL_STATUS, BatchRowsModel
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import DEMO, Sandbox
 from tests.gui.conftest import Asker
