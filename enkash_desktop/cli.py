@@ -35,6 +35,10 @@ SECRET_ENV = {
     "client_secret": "ENKASH_CLIENT_SECRET",
 }
 
+# `--key-rule` names -> PayloadEncryption values (see core/choices.py).
+KEY_RULES = {"sha256": "secret_sha256", "first16": "secret_first_16",
+             "exact16": "secret_exact_16", "hex": "secret_hex"}
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -67,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="an HR/company admin's card (portal reward_account page)")
     send.add_argument("--confirm-lockout-risk", action="store_true",
                       help="allow a login that could be the third failure in a row")
+    send.add_argument("--key-rule", choices=tuple(KEY_RULES),
+                      help="encrypt the payload, with the AES key made from ENKASH_CLIENT_SECRET "
+                           "(or the profile's client secret) by this rule: sha256 as EnKash's "
+                           "guide says, first16, exact16 or hex")
 
     token = sub.add_parser("token", help="fetch a bearer token (the lockout rules apply)")
     target(token)
@@ -152,6 +160,10 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, Failur
                        ("timeout", "timeout_s")):
         if getattr(args, arg) is not None:
             overrides[field] = getattr(args, arg)
+    if getattr(args, "key_rule", None):
+        from enkash_desktop.core import PayloadEncryption
+
+        overrides["encryption"] = PayloadEncryption(KEY_RULES[args.key_rule])
 
     if args.demo:
         from enkash_desktop.sandbox import Sandbox, demo_profile, demo_secrets
@@ -352,6 +364,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                 client, [r.cardholder for r in rows], on_result=on_result,
                 cancel=threading.Event(), concurrency=args.concurrency,
                 done_keys=results.done_keys(), on_progress=on_progress,
+                on_rate_limit=lambda s: print(
+                    f"EnKash's gateway asked for fewer calls; the batch waits {s:.0f} seconds "
+                    "and then goes on.", file=sys.stderr),
             )
     except EnkashError as exc:
         return _print_error(exc, args.json)

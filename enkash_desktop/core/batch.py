@@ -39,6 +39,10 @@ DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 16
 # A row refused for authentication is tried again after each "continue", this often at most.
 MAX_ATTEMPTS = 3
+# A row refused with HTTP 429 (too many calls) waits and goes again, this often at most;
+# the pause is the server's Retry-After (this long when it gives none).
+MAX_RATE_LIMITED = 5
+DEFAULT_RATE_PAUSE_S = 5.0
 AUTH_KINDS = frozenset({ErrorKind.TOKEN_EXPIRED, ErrorKind.LOGIN_FAILED,
                         ErrorKind.LOCKOUT_RISK, ErrorKind.ACCOUNT_LOCKED})
 _ETA_WINDOW = 32  # completions in the moving average behind the ETA
@@ -162,6 +166,7 @@ def run_batch(
     done_keys: Set[RowKey] = frozenset(),
     pause_on_auth: Callable[[EnkashError], bool] | None = None,
     on_progress: Callable[[BatchProgress], None] | None = None,
+    on_rate_limit: Callable[[float], None] | None = None,
 ) -> BatchSummary:
     """Send an SSO call for each row, at most ``concurrency`` at a time; never raises for a row.
 
@@ -175,6 +180,10 @@ def run_batch(
     ``pause_on_auth(error)`` is called with nothing in flight. True continues (the refused
     rows are tried again, so a row may be reported twice: the last report wins); False, or
     no callback, stops. An exception from a callback stops the batch and propagates.
+
+    A row refused with HTTP 429 (too many calls; EnKash's gateway rate limit) is not failed:
+    the batch starts no row until the reply's Retry-After has passed (``on_rate_limit(s)`` is
+    told how long), then sends the row again, up to :data:`MAX_RATE_LIMITED` times.
     """
     check_concurrency(concurrency)
     pending: deque[int] = deque()
@@ -188,6 +197,8 @@ def run_batch(
     final: dict[int, SsoResult] = {}
     attempts: Counter[int] = Counter()
     retry: list[int] = []
+    rate_limited: Counter[int] = Counter()
+    resume_at = 0.0  # time.monotonic() before which no row starts (HTTP 429)
     auth_error: EnkashError | None = None
     end = BatchEnd.COMPLETE
     in_flight: dict[Future[SsoResult], int] = {}
@@ -202,7 +213,7 @@ def run_batch(
     try:
         while True:
             while (pending and len(in_flight) < concurrency and auth_error is None
-                   and not cancel.is_set()):
+                   and not cancel.is_set() and time.monotonic() >= resume_at):
                 index = pending.popleft()
                 attempts[index] += 1
                 future = pool.submit(client.send_sso, rows[index], logins_seen=logins_seen)
@@ -212,6 +223,10 @@ def run_batch(
                 if cancel.is_set() and (pending or retry):
                     end = BatchEnd.CANCELLED
                     break
+                wait_s = resume_at - time.monotonic()
+                if pending and auth_error is None and wait_s > 0:
+                    cancel.wait(wait_s)
+                    continue
                 if auth_error is None or not (pending or retry):
                     break
                 if pause_on_auth is None or not pause_on_auth(auth_error) or cancel.is_set():
@@ -229,8 +244,18 @@ def run_batch(
             for future in ready:
                 index = in_flight.pop(future)
                 result = future.result()
-                final[index] = result
                 error = result.error
+                if (error is not None and error.http_status == 429
+                        and rate_limited[index] < MAX_RATE_LIMITED and not cancel.is_set()):
+                    rate_limited[index] += 1
+                    pause = error.retry_after_s
+                    pause = DEFAULT_RATE_PAUSE_S if pause is None else pause
+                    resume_at = max(resume_at, time.monotonic() + pause)
+                    pending.appendleft(index)
+                    if on_rate_limit is not None:
+                        on_rate_limit(pause)
+                    continue
+                final[index] = result
                 if error is not None and error.kind in AUTH_KINDS:
                     auth_error = auth_error or error
                     if attempts[index] < MAX_ATTEMPTS:

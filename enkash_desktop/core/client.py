@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 from enkash_desktop import __version__
 
 from . import lockout
-from .crypto import decrypt_reply, derive_key, encrypt_payload
+from .crypto import decrypt_reply, derive_key, encrypt_payload, encryption_advice
 from .curl import SECRET_HEADERS, to_curl
 from .errors import EnkashError, ErrorKind
+from .gateway import with_retry_after
 from .models import (
     SSO_PATH,
     TOKEN_PATH,
@@ -92,6 +93,7 @@ class EnkashClient:
         self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self._generation = 0
         self._validated: Profile | None = None
+        self._last_reply = threading.local()  # per thread: the last reply's Retry-After
 
     # ----------------------------------------------------------------- state
 
@@ -229,6 +231,7 @@ class EnkashClient:
                     size += len(chunk)
                     if size > MAX_REPLY_BYTES:
                         break
+                self._last_reply.retry_after = resp.headers.get("Retry-After")
                 cookie = ""
                 if want_cookies:
                     cookie = "; ".join(f"{k}={v}" for k, v in resp.cookies.items())
@@ -323,7 +326,9 @@ class EnkashClient:
         try:
             token = parse_token_reply(status, body, cookie)
         except EnkashError as exc:
-            self._failures.record(profile.name, True)
+            if exc.reached_server:  # not a gateway's page: the token service saw it
+                self._failures.record(profile.name, True)
+            with_retry_after(exc, getattr(self._last_reply, "retry_after", None))
             exc.message = mask_secrets(exc.message, self.secrets.values())  # an echoed one
             raise
         self._failures.record(profile.name, False)
@@ -403,8 +408,8 @@ class EnkashClient:
         headers += [("Accept", "application/json"), ("User-Agent", USER_AGENT)]
         body = json.dumps(cardholder.body()).encode("utf-8")  # the docs' ", " and ": "
         key = self._payload_key()
-        if key is not None:
-            body = encrypt_payload(body, key)
+        if key is not None:  # EnKash's guide encrypts the compact JSON (ENKASH_API.md §5)
+            body = encrypt_payload(cardholder.body(), key)
         return PreparedCall("POST", profile.base_url + SSO_PATH, tuple(headers), body)
 
     def _payload_key(self) -> bytes | None:
@@ -460,6 +465,8 @@ class EnkashClient:
                 call, status, body = self._exchange(cardholder, seen, generation, refused)
                 reply = parse_sso_reply(status, body, self.profile.token_path)
             error = reply.error
+            if error is not None:
+                with_retry_after(error, getattr(self._last_reply, "retry_after", None))
             token = reply.token or ""
             code, message, data = reply.envelope.code, reply.envelope.message, reply.envelope.data
         except _Cancelled:
@@ -475,6 +482,8 @@ class EnkashClient:
         message = mask_secrets(message, secrets)
         if error is not None:
             error.message = mask_secrets(error.message, secrets)
+            error.advice = error.advice or encryption_advice(
+                status, f"{message} {error.message}", self.profile.encryption)
         # The redacted texts are only read by the history and the reply view, so they are
         # made on first read rather than on every call (see SsoResult).
         return SsoResult(

@@ -4,9 +4,11 @@ EnKash's payouts guide specifies AES-128 in ECB mode with PKCS#5/7 padding, keye
 client secret, base64 output, wrapped as ``{"request": "<base64>"}`` both ways. ECB is a
 weak mode: equal blocks of plain text give equal blocks of cipher text, and nothing protects
 the message from being altered. It is offered here only because the API demands it; TLS
-still protects every call. How a 16-byte key comes from the (often 40-character) client
-secret is not documented, so the rule is an explicit per-profile setting and this module
-never guesses: a secret that does not fit the chosen rule is an error.
+still protects every call. EnKash's guide makes the 16-byte key from the first 16 bytes of
+the SHA-256 digest of the client secret (UTF-8), and encrypts the compact JSON of the body
+(no spaces, keys in the body's order); that rule is chosen when encryption is turned on. Other
+rules stay available as explicit per-profile settings for partners told otherwise, and this
+module never guesses: a secret that does not fit the chosen rule is an error.
 
 The token call (``/oauth/token``) is never encrypted.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from typing import TYPE_CHECKING
 
@@ -58,7 +61,13 @@ def derive_key(client_secret: str, rule: PayloadEncryption) -> bytes:
                 f"'{RULE_LABELS[rule]}' needs exactly 32. {_HINT}"
             )
         return key
-    raw = secret.encode("utf-8")
+    try:
+        raw = secret.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad_secret("The client secret holds characters that cannot be encoded, so no "
+                          "key can be made from it. Please type it again.") from None
+    if rule is PayloadEncryption.SECRET_SHA256:
+        return hashlib.sha256(raw).digest()[:KEY_BYTES]
     if rule is PayloadEncryption.SECRET_EXACT_16:
         if len(raw) != KEY_BYTES:
             raise _bad_secret(
@@ -116,9 +125,49 @@ def encrypt_payload(obj: object, key: bytes) -> bytes:
     elif isinstance(obj, str):
         plain = obj.encode("utf-8")
     else:
-        plain = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        plain = compact_json(obj)
     encoded = base64.b64encode(encrypt_bytes(plain, key)).decode("ascii")
     return json.dumps({"request": encoded}).encode("ascii")
+
+
+def compact_json(obj: object) -> bytes:
+    """The plain text EnKash's guide encrypts: JSON with no spaces, keys in their order."""
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+# Reply codes of EnKash's table that point at the payload encryption (ENKASH_API.md §5):
+# (HTTP status, words in the message) -> what most likely went wrong.
+_ENCRYPTION_REPLIES = (
+    (422, "invalid encrypted request",
+     "EnKash could not decrypt the request: most likely the key rule or the client secret "
+     "is wrong."),
+    (403, "encryption failed for response",
+     "EnKash could not encrypt its reply for this partner: most likely the client secret "
+     "it holds differs from this profile's."),
+    (412, "invalid checksum",
+     "EnKash found the encrypted request altered or made with another key: most likely the "
+     "key rule or the client secret is wrong."),
+)
+
+
+def encryption_advice(status: int | None, message: str, rule: PayloadEncryption) -> str:
+    """A hint for a reply that blames the payload encryption, naming the key rule; or ``""``.
+
+    With encryption off, the same replies mean the partner demands it.
+    """
+    text = message.lower()
+    cause = next((cause for code, words, cause in _ENCRYPTION_REPLIES
+                  if status == code and words in text), "")
+    if not cause:
+        return ""
+    if rule is PayloadEncryption.OFF:
+        return (f"{cause} This profile sends plain JSON: if EnKash requires encrypted "
+                f"requests for this partner, turn on payload encryption with the key rule "
+                f"'{RULE_LABELS[PayloadEncryption.SECRET_SHA256]}' and check the client "
+                "secret.")
+    return (f"{cause} This profile uses the key rule '{RULE_LABELS[rule]}'. Check the client "
+            "secret, and the key rule against what EnKash told you; EnKash's guide uses "
+            f"'{RULE_LABELS[PayloadEncryption.SECRET_SHA256]}'.")
 
 
 def wrapped_cipher_text(body: bytes) -> str | None:

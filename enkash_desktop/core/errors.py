@@ -142,6 +142,10 @@ class EnkashError(Exception):
     # False when the request certainly never reached the server (no connection, or the
     # TLS handshake failed): such a login attempt cannot count towards the lockout.
     reached_server: bool = True
+    # A hint more precise than the kind's (e.g. naming the key rule); empty: the kind's.
+    advice: str = ""
+    # Seconds the server asked us to wait before trying again (HTTP 429 Retry-After).
+    retry_after_s: float | None = None
 
     def __post_init__(self) -> None:
         if not self.message:
@@ -153,7 +157,7 @@ class EnkashError(Exception):
 
     @property
     def hint(self) -> str:
-        return _TEXTS[self.kind][1]
+        return self.advice or _TEXTS[self.kind][1]
 
     @property
     def sentence(self) -> str:

@@ -12,6 +12,7 @@ import time
 from typing import Any, NamedTuple
 
 from .errors import EnkashError, ErrorKind
+from .gateway import INVALID_CLIENT_HINT, INVALID_CLIENT_MESSAGE, gateway_error, oauth_error_code
 from .models import DEFAULT_TOKEN_LIFETIME_S, BearerToken
 
 MAX_REPLY_BYTES = 1_000_000
@@ -185,7 +186,9 @@ def parse_sso_reply(status: int, body: bytes, token_path: str = "") -> SsoReply:
                           "The server's reply was far larger than expected and was not read.",
                           detail=detail, http_status=status)
         return SsoReply(env, None, err)
-    error = error_for_status(status, env.message, detail)
+    error = gateway_error(status, body) or error_for_status(status, env.message, detail)
+    if status < 500 and oauth_error_code(env.data) == "invalid_token":  # Spring's 401 body
+        error = EnkashError(ErrorKind.TOKEN_EXPIRED, detail=detail, http_status=status)
     if error is not None:
         return SsoReply(env, None, error)
     if env.data is None:
@@ -237,12 +240,19 @@ def parse_token_reply(status: int, body: bytes, cookie: str = "",
                                      "response_message", "resultMessage")
     ).lower()
     detail = f"HTTP {status}; {len(body)} bytes"
+    gateway = gateway_error(status, body)
+    if gateway is not None:
+        raise gateway
     if status == 423 or "lock" in error_text:
         raise EnkashError(ErrorKind.ACCOUNT_LOCKED, detail=detail, http_status=status)
     if status >= 500:
         raise error_for_status(status, env.message, detail) or AssertionError
     if status in (400, 401, 403) or data.get("error") or (env.failed and 200 <= status < 300):
         server = _text(data.get("error_description")) or env.message or _text(data.get("error"))
+        if oauth_error_code(data) == "invalid_client":
+            message = f"{INVALID_CLIENT_MESSAGE} EnKash said: {server}"
+            raise EnkashError(ErrorKind.LOGIN_FAILED, message, detail=detail,
+                              http_status=status, advice=INVALID_CLIENT_HINT)
         message = "The token service refused the login details."
         if server:
             message += f" EnKash said: {server}"

@@ -2,8 +2,10 @@
 
 The partner id and the first cardholder are the sample values from EnKash's own SSO page, so
 the docs' curl sample works against the sandbox unchanged. A second partner,
-:data:`DEMO_ENCRYPTED`, requires encrypted requests (ENKASH_API.md §5) and answers encrypted;
-its key is the first 16 characters of its client secret. Everything here is public and
+:data:`DEMO_ENCRYPTED`, requires encrypted requests (ENKASH_API.md §5) and answers encrypted,
+with EnKash's documented key rule (the first 16 bytes of the SHA-256 of its client secret). A
+third, :data:`DEMO_ENCRYPTED_FIRST16`, encrypts with another rule (the first 16 characters of
+its secret), so a test can prove that the profile's key rule matters. Everything here is public and
 fake: it is safe to show on screen and in documentation.
 """
 
@@ -36,8 +38,8 @@ class DemoConstants(NamedTuple):
 
 DEMO = DemoConstants()
 
-# The partner that demands encrypted payloads. Its client secret is 32 hex digits on purpose:
-# both "first 16 characters" and "read as hex" give a 16-byte key, but only the first is
+# The partner that demands encrypted payloads, keyed as EnKash's guide says. Its client secret
+# is 32 hex digits on purpose: every key rule makes a 16-byte key from it, but only one is
 # right, so a wrong key rule is caught by the server, as it would be by EnKash.
 DEMO_ENCRYPTED = DemoConstants(
     partner_id="CRMXENC01",
@@ -47,7 +49,18 @@ DEMO_ENCRYPTED = DemoConstants(
     oauth_client_secret="7c4a8d09ca3762af61e59520943dc264",
     profile_name="Demo, encrypted (sandbox)",
 )
-DEMO_ENCRYPTED_RULE = PayloadEncryption.SECRET_FIRST_16
+DEMO_ENCRYPTED_RULE = PayloadEncryption.SECRET_SHA256
+
+# A partner told to key its payloads with the first 16 characters of its client secret.
+DEMO_ENCRYPTED_FIRST16 = DemoConstants(
+    partner_id="CRMXENC02",
+    username="9000000003",
+    password="demo-enc16-password",
+    oauth_client_id="demo-enc16-client",
+    oauth_client_secret="0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    profile_name="Demo, encrypted with another key rule (sandbox)",
+)
+DEMO_ENCRYPTED_FIRST16_RULE = PayloadEncryption.SECRET_FIRST_16
 
 # Employees of the demo company; the first is the docs' own sample cardholder.
 DEMO_CARDHOLDERS: tuple[Cardholder, ...] = (
@@ -100,3 +113,15 @@ def demo_encrypted_secrets() -> Secrets:
     """The encrypted partner's login secrets (its client secret is also the AES key source)."""
     return Secrets(password=DEMO_ENCRYPTED.password,
                    client_secret=DEMO_ENCRYPTED.oauth_client_secret)
+
+
+def demo_encrypted_first16_profile(base_url: str) -> Profile:
+    """A profile for the sandbox's partner that keys with the first 16 characters."""
+    return _profile(DEMO_ENCRYPTED_FIRST16, base_url, DEMO_ENCRYPTED_FIRST16.profile_name
+                    ).with_changes(encryption=DEMO_ENCRYPTED_FIRST16_RULE)
+
+
+def demo_encrypted_first16_secrets() -> Secrets:
+    """That partner's login secrets."""
+    return Secrets(password=DEMO_ENCRYPTED_FIRST16.password,
+                   client_secret=DEMO_ENCRYPTED_FIRST16.oauth_client_secret)

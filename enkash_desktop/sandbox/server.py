@@ -42,7 +42,15 @@ from enkash_desktop.core.models import (
     Secrets,
 )
 
-from .demo import ALL_DEMO_CARDHOLDERS, DEMO, DEMO_ENCRYPTED, DEMO_ENCRYPTED_RULE, DemoConstants
+from .demo import (
+    ALL_DEMO_CARDHOLDERS,
+    DEMO,
+    DEMO_ENCRYPTED,
+    DEMO_ENCRYPTED_FIRST16,
+    DEMO_ENCRYPTED_FIRST16_RULE,
+    DEMO_ENCRYPTED_RULE,
+    DemoConstants,
+)
 
 MAX_BODY_BYTES = 1_000_000
 LOCKOUT_AFTER = 3
@@ -52,11 +60,14 @@ UNAUTHORIZED_MESSAGE = "Unauthorized: the access token is missing, invalid or ex
 INSUFFICIENT_BALANCE = "Insufficient balance in card account"
 NOT_FOUND_MESSAGE = "Card holder not found for the given ids."
 ENCRYPTION_REQUIRED_MESSAGE = "This partner requires encrypted requests."
-UNDECRYPTABLE_MESSAGE = (
-    "The request could not be decrypted with this partner's key; please check the payload "
-    "encryption key rule."
-)
-PARTNERS: tuple[DemoConstants, ...] = (DEMO, DEMO_ENCRYPTED)
+# EnKash's own wording for a request it cannot decrypt (its payouts code table).
+UNDECRYPTABLE_MESSAGE = "Invalid encrypted request"
+PARTNERS: tuple[DemoConstants, ...] = (DEMO, DEMO_ENCRYPTED, DEMO_ENCRYPTED_FIRST16)
+# The partners that demand encrypted payloads, and the key rule of each.
+ENCRYPTED_PARTNERS = {
+    DEMO_ENCRYPTED.partner_id: (DEMO_ENCRYPTED, DEMO_ENCRYPTED_RULE),
+    DEMO_ENCRYPTED_FIRST16.partner_id: (DEMO_ENCRYPTED_FIRST16, DEMO_ENCRYPTED_FIRST16_RULE),
+}
 
 ENDPOINTS = ("sso", "token", "any")
 TOKEN_STYLES = ("oauth", "camel", "pg", "no_expiry")
@@ -77,14 +88,20 @@ class Fault:
     OVERSIZED = "oversized"  # HTTP 200, about 5 MB of JSON
     TOKEN_FIELD = "token_field"  # SSO success with the token elsewhere (see value)
     TOKEN_STYLE = "token_style"  # /oauth/token reply style: oauth, camel, pg, no_expiry
+    HTTP_STATUS = "http_status"  # the envelope with value "STATUS message", e.g. "412 Invalid…"
+    # Cloudflare's HTML page in front of the API; value "403", "503" or "429[:RETRY_AFTER_S]"
+    GATEWAY_HTML = "gateway_html"
+    # Spring Security OAuth2's JSON error; value invalid_grant, invalid_client or invalid_token
+    OAUTH_ERROR = "oauth_error"
 
     ALL = frozenset({
         DELAY, HANG, DROP, HTTP_401, HTTP_422, HTTP_500, HTTP_502_HTML, CODE_1, NOT_JSON,
-        OVERSIZED, TOKEN_FIELD, TOKEN_STYLE,
+        OVERSIZED, TOKEN_FIELD, TOKEN_STYLE, HTTP_STATUS, GATEWAY_HTML, OAUTH_ERROR,
     })
     # Kinds that replace the normal answer; the others only shape or postpone it.
     TERMINAL = frozenset({
         HANG, DROP, HTTP_401, HTTP_422, HTTP_500, HTTP_502_HTML, CODE_1, NOT_JSON, OVERSIZED,
+        HTTP_STATUS, GATEWAY_HTML, OAUTH_ERROR,
     })
 
 
@@ -273,6 +290,8 @@ class Sandbox:
             raise ValueError("times must be None (until cleared) or at least 1.")
         if kind == Fault.TOKEN_STYLE and (value or "oauth") not in TOKEN_STYLES:
             raise ValueError(f"Unknown token style {value!r}; expected one of {TOKEN_STYLES}.")
+        if kind in (Fault.HTTP_STATUS, Fault.GATEWAY_HTML, Fault.OAUTH_ERROR):
+            _check_fault_value(kind, value)
         if kind == Fault.TOKEN_FIELD and not value:
             raise ValueError("The token_field fault needs a value (a key name, "
                              "'payload_string' or 'code_message').")
@@ -388,6 +407,11 @@ class Sandbox:
                 "error_description": f"Unsupported grant type: {form['grant_type']}.",
             })
         client = _basic_credentials(headers.get("authorization", ""))
+        if not any(client == (p.oauth_client_id, p.oauth_client_secret) for p in PARTNERS):
+            # As Spring does: the client is checked first; the user's password is not tried,
+            # so this does not count towards the user's lockout.
+            return _json_reply(401, {"error": "invalid_client",
+                                     "error_description": "Bad client credentials"})
         good = any(
             client == (p.oauth_client_id, p.oauth_client_secret)
             and form["clientId"] == p.login_client_id
@@ -434,13 +458,13 @@ class Sandbox:
         partner = headers.get("partnerid", "").strip()
         if not partner:
             return _envelope(400, 1, "Missing partnerId header.")
-        if partner == DEMO_ENCRYPTED.partner_id:
-            return self._sso_token_encrypted(headers, body, token_field)
+        if partner in ENCRYPTED_PARTNERS:
+            return self._sso_token_encrypted(partner, headers, body, token_field)
         if partner != DEMO.partner_id:
             return _envelope(400, 1, f"Unknown partnerId: {partner}.")
         return self._sso_token_plain(headers, body, token_field)
 
-    def _sso_token_encrypted(self, headers: dict[str, str], body: bytes,
+    def _sso_token_encrypted(self, partner: str, headers: dict[str, str], body: bytes,
                              token_field: str | None) -> _Reply:
         """The encrypted partner: decrypt the request, answer as usual, encrypt the reply."""
         from enkash_desktop.core.crypto import (
@@ -450,7 +474,8 @@ class Sandbox:
             wrapped_cipher_text,
         )
 
-        key = derive_key(DEMO_ENCRYPTED.oauth_client_secret, DEMO_ENCRYPTED_RULE)
+        demo, rule = ENCRYPTED_PARTNERS[partner]
+        key = derive_key(demo.oauth_client_secret, rule)
         encoded = wrapped_cipher_text(body)
         if encoded is None:
             return _envelope(400, 1, ENCRYPTION_REQUIRED_MESSAGE)
@@ -458,7 +483,7 @@ class Sandbox:
             plain = decrypt_bytes(base64.b64decode(encoded, validate=True), key)
             json.loads(plain.decode("utf-8"))
         except (ValueError, binascii.Error, UnicodeDecodeError):
-            return _envelope(400, 1, UNDECRYPTABLE_MESSAGE)
+            return _envelope(422, 1, UNDECRYPTABLE_MESSAGE)
         reply = self._sso_token_plain(headers, plain, token_field)
         reply.body = encrypt_payload(reply.body, key)
         return reply
@@ -561,9 +586,59 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     return (client_id, secret) if sep else None
 
 
+# Spring Security OAuth2's errors: (HTTP status, error_description) per error code.
+OAUTH_ERRORS = {
+    "invalid_grant": (400, "Bad credentials"),
+    "invalid_client": (401, "Bad client credentials"),
+    "invalid_token": (401, "Access token expired"),
+}
+
+
+def _check_fault_value(kind: str, value: str | None) -> None:
+    text = value or ""
+    if kind == Fault.OAUTH_ERROR and text not in OAUTH_ERRORS:
+        raise ValueError(f"The oauth_error fault needs one of {sorted(OAUTH_ERRORS)}.")
+    if kind == Fault.GATEWAY_HTML:
+        status, _, retry = text.partition(":")
+        if status not in ("403", "429", "503") or (retry and not retry.isdigit()):
+            raise ValueError("The gateway_html fault needs 403, 503 or 429[:SECONDS].")
+    if kind == Fault.HTTP_STATUS:
+        status, _, message = text.partition(" ")
+        if not (status.isdigit() and 100 <= int(status) <= 599 and message):
+            raise ValueError("The http_status fault needs 'STATUS message'.")
+
+
+def _cloudflare_page(status: int, retry_after: str) -> _Reply:
+    """An HTML page as Cloudflare serves it in front of an origin (block, rate limit, down)."""
+    titles = {403: "Attention Required! | Cloudflare",
+              429: "Access denied | Error 1015 | Cloudflare",
+              503: "Service temporarily unavailable | Cloudflare"}
+    ray = secrets.token_hex(8)
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"en-US\"><head><title>"
+        f"{titles[status]}</title></head><body><div id=\"cf-wrapper\">"
+        f"<h1>Error {status}</h1><p>Sorry, you have been blocked or rate limited.</p>"
+        f"<span>Cloudflare Ray ID: <strong>{ray}</strong></span></div></body></html>\n"
+    )
+    headers = [("Server", "cloudflare"), ("CF-RAY", f"{ray}-BOM")]
+    if status == 429 and retry_after:
+        headers.append(("Retry-After", retry_after))
+    return _Reply(status, page.encode(), "text/html; charset=UTF-8", headers)
+
+
 def _fault_reply(rule: _FaultRule) -> _Reply:
     """The canned answer of a terminal fault (other than hang and drop)."""
     kind = rule.kind
+    if kind == Fault.HTTP_STATUS:
+        status, _, message = (rule.value or "").partition(" ")
+        return _envelope(int(status), 1, message, message)
+    if kind == Fault.GATEWAY_HTML:
+        status, _, retry = (rule.value or "").partition(":")
+        return _cloudflare_page(int(status), retry or ("1" if status == "429" else ""))
+    if kind == Fault.OAUTH_ERROR:
+        code = rule.value or "invalid_grant"
+        status_code, description = OAUTH_ERRORS[code]
+        return _json_reply(status_code, {"error": code, "error_description": description})
     if kind == Fault.HTTP_401:
         return _envelope(401, 1, rule.value or UNAUTHORIZED_MESSAGE)
     if kind == Fault.HTTP_422:
@@ -802,13 +877,14 @@ def serve_forever(
             "Press Ctrl+C to stop.",
             flush=True,
         )
-        e = DEMO_ENCRYPTED
-        print(
-            f"Encrypted partner {e.partner_id}: user {e.username}, password {e.password}, "
-            f"OAuth client {e.oauth_client_id} / {e.oauth_client_secret}; its requests must be "
-            "encrypted with the first 16 characters of that client secret.",
-            flush=True,
-        )
+        for e, how in ((DEMO_ENCRYPTED, "the first 16 bytes of the SHA-256 of"),
+                       (DEMO_ENCRYPTED_FIRST16, "the first 16 characters of")):
+            print(
+                f"Encrypted partner {e.partner_id}: user {e.username}, password {e.password}, "
+                f"OAuth client {e.oauth_client_id} / {e.oauth_client_secret}; its requests "
+                f"must be encrypted with {how} that client secret.",
+                flush=True,
+            )
         try:
             while True:
                 time.sleep(3600)

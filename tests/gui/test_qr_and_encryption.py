@@ -15,7 +15,13 @@ from PySide6.QtWidgets import QApplication
 from enkash_desktop.core.models import ENCRYPTION_HELP, RULE_LABELS, PayloadEncryption
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.gui.qr_dialog import QrDialog
-from enkash_desktop.sandbox import Sandbox, demo_encrypted_profile, demo_encrypted_secrets
+from enkash_desktop.sandbox import (
+    Sandbox,
+    demo_encrypted_first16_profile,
+    demo_encrypted_first16_secrets,
+    demo_encrypted_profile,
+    demo_encrypted_secrets,
+)
 from enkash_desktop.store.settings import SettingsStore
 from tests.gui.conftest import Asker
 from tests.gui.gui_helpers import send
@@ -134,11 +140,34 @@ def test_encrypted_partner_works_after_choosing_the_rule(
     send(qtbot, window)
     assert "Success" not in window.result.outcome.text()  # the partner demands encryption
 
-    choose_rule(qtbot, window, PayloadEncryption.SECRET_FIRST_16)
+    # Turning encryption on (one step down from Off) chooses EnKash's own key rule.
+    combo = window.partner.encryption_combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert window.partner.encryption is PayloadEncryption.SECRET_SHA256
+    assert combo.currentText() == "SHA-256 of the client secret (EnKash's guide)"
     send(qtbot, window)
     assert "Success" in window.result.outcome.text(), (window.result.outcome.text(),
                                                        window.result.hint.text())
     assert window.result.link_edit.text()
+
+
+def test_a_partner_on_another_rule_needs_that_rule(
+        qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None:
+    window.new_profile()
+    window.partner.load(demo_encrypted_first16_profile(sandbox.base_url),
+                        demo_encrypted_first16_secrets())
+    assert window.partner.encryption is PayloadEncryption.SECRET_FIRST_16  # kept as saved
+    choose_rule(qtbot, window, PayloadEncryption.SECRET_SHA256)
+    send(qtbot, window)
+    hint = window.result.hint.text()
+    assert "Success" not in window.result.outcome.text()
+    assert "Invalid encrypted request" in window.result.outcome.text()
+    assert "key rule" in hint and "client secret" in hint
+    choose_rule(qtbot, window, PayloadEncryption.SECRET_FIRST_16)
+    send(qtbot, window)
+    assert "Success" in window.result.outcome.text(), window.result.hint.text()
 
 
 @pytest.mark.parametrize(("rule", "words"), [

@@ -88,8 +88,6 @@ def test_login_success_gives_token_and_session_cookie(sb: Sandbox, client: httpx
         {"password": "wrong"},
         {"username": "9000000009"},
         {"clientId": "CEKWRONG00"},
-        {"basic_secret": "not-the-secret"},
-        {"basic_id": "someone-else"},
     ],
 )
 def test_bad_credentials(client: httpx.Client, overrides: dict[str, str]) -> None:
@@ -97,6 +95,19 @@ def test_bad_credentials(client: httpx.Client, overrides: dict[str, str]) -> Non
     assert r.status_code == 400
     assert r.json() == {"error": "invalid_grant", "error_description": "Bad credentials"}
     assert "set-cookie" not in r.headers
+
+
+@pytest.mark.parametrize("overrides", [{"basic_secret": "not-the-secret"},
+                                       {"basic_id": "someone-else"}])
+def test_bad_client_credentials_are_invalid_client(sb: Sandbox, client: httpx.Client,
+                                                   overrides: dict[str, str]) -> None:
+    # As Spring Security OAuth2 does: the client is checked before the user is tried.
+    for _ in range(3):
+        r = login(client, **overrides)
+        assert r.status_code == 401
+        assert r.json() == {"error": "invalid_client",
+                            "error_description": "Bad client credentials"}
+    assert sb.locked_users == set()
 
 
 def test_missing_form_field_is_invalid_request(sb: Sandbox, client: httpx.Client) -> None:

@@ -128,3 +128,85 @@ def test_the_help_text_says_ecb_is_weak_and_why_it_exists() -> None:
     for text in (ENCRYPTION_HELP, crypto.__doc__ or ""):
         assert "ECB" in text and "weak" in text and "demand" in text
     assert ENCRYPTION_HELP.endswith(".")
+
+
+# -- EnKash's documented key rule (ENKASH_API.md §5) ------------------------------------------
+
+DOCS_BODY_CIPHER = (
+    "t/VotQa50qKghIsScVlSjIQmsaL3ccaNrHe4e82Fwnei+v8Qop"
+    "kBGwah9OzJPeDS215XqOrr0pPM4LlESBhbMJXz66uA8uAOFgamd9NXtmhV8pX/Wm4OfoBvwz8MQxcx"
+)
+
+
+def test_sha256_rule_published_known_answer() -> None:
+    key = derive_key("abcde", Rule.SECRET_SHA256)
+    assert key.hex() == "36bbe50ed96841d10443bcb670d6554f"
+    cipher = base64.b64encode(encrypt_bytes(b"flag{flagflag}", key)).decode()
+    assert cipher == "0KSF5koIceXxszsgzpl4uA=="
+    assert decrypt_bytes(base64.b64decode(cipher), key) == b"flag{flagflag}"
+
+
+def test_sha256_rule_docs_body_known_answer() -> None:
+    key = derive_key("enkash-secret", Rule.SECRET_SHA256)
+    assert key.hex() == "919b44b45a71733be41872829ce38868"
+    body = {"cardAccountId": "CAQL8YCV3", "companyId": "CEK1PU9AOO",
+            "enkashCardId": "EKCDM5AVZY"}
+    assert crypto.compact_json(body) == (
+        b'{"cardAccountId":"CAQL8YCV3","companyId":"CEK1PU9AOO","enkashCardId":"EKCDM5AVZY"}')
+    assert json.loads(encrypt_payload(body, key)) == {"request": DOCS_BODY_CIPHER}
+
+
+def test_sha256_is_the_rule_chosen_when_encryption_is_turned_on() -> None:
+    from enkash_desktop.core.choices import DEFAULT_KEY_RULE, RULE_LABELS
+
+    assert DEFAULT_KEY_RULE is Rule.SECRET_SHA256
+    assert list(RULE_LABELS)[:2] == [Rule.OFF, Rule.SECRET_SHA256]  # first after Off
+    assert RULE_LABELS[Rule.SECRET_SHA256] == "SHA-256 of the client secret (EnKash's guide)"
+    # The other rules stay as explicit alternatives.
+    assert {Rule.SECRET_EXACT_16, Rule.SECRET_FIRST_16, Rule.SECRET_HEX} <= set(RULE_LABELS)
+
+
+@given(st.text(min_size=1, max_size=200))
+def test_sha256_rule_takes_any_secret_and_never_raises_a_stranger(secret: str) -> None:
+    try:
+        key = derive_key(secret, Rule.SECRET_SHA256)
+    except EnkashError as exc:  # blank, or a lone surrogate that UTF-8 cannot hold
+        assert exc.kind is ErrorKind.BAD_INPUT and exc.message.endswith(".")
+        assert secret.strip() == "" or secret not in exc.message
+    else:
+        assert len(key) == 16
+        assert key == __import__("hashlib").sha256(secret.strip().encode()).digest()[:16]
+
+
+def test_a_saved_profile_keeps_its_rule() -> None:
+    from enkash_desktop.core.models import Profile
+
+    for rule in Rule:
+        saved = Profile(name="p", encryption=rule).to_dict()
+        assert Profile.from_dict(saved).encryption is rule
+    assert Profile.from_dict({"name": "p", "encryption": "secret_first_16"}).encryption is (
+        Rule.SECRET_FIRST_16)
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "rule", "words"),
+    [
+        (422, "Invalid encrypted request", Rule.SECRET_SHA256, "SHA-256 of the client secret"),
+        (422, "Invalid encrypted request", Rule.SECRET_HEX, "read as hexadecimal"),
+        (403, "Encryption failed for response", Rule.SECRET_FIRST_16, "first 16 characters"),
+        (412, "Invalid checksum in the request", Rule.SECRET_SHA256, "key rule"),
+        (422, "Invalid encrypted request", Rule.OFF, "turn on payload encryption"),
+    ],
+)
+def test_encryption_replies_get_a_hint_naming_the_rule_and_the_secret(
+        status: int, message: str, rule: Rule, words: str) -> None:
+    advice = crypto.encryption_advice(status, f"EnKash said: {message}", rule)
+    assert words in advice and "client secret" in advice and advice.endswith(".")
+
+
+@pytest.mark.parametrize(("status", "message"), [
+    (422, "Invalid Client ID"), (403, "APIs not enabled"), (400, "Invalid encrypted request"),
+    (None, "Invalid encrypted request"),
+])
+def test_other_replies_get_no_encryption_hint(status: int | None, message: str) -> None:
+    assert crypto.encryption_advice(status, message, Rule.SECRET_SHA256) == ""
