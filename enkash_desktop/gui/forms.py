@@ -314,7 +314,10 @@ class PartnerPanel(QWidget):
                               "from Get token."))
         self.cookie_edit = self.manual_rows.add(
             "cookie", self.tr("C&ookie"), SecretLineEdit(),
-            help_text=self.tr("Sent as the Cookie header, when the partner needs one."))
+            help_text=self.tr("Usually not needed; leave it empty unless EnKash asked for "
+                              "one. When typed, it is sent as the Cookie header; otherwise "
+                              "the cookie from Get token's reply is sent, if it set one."))
+        self.cookie_edit.setPlaceholderText(self.tr("Usually not needed"))
         outer.addWidget(manual_box)
         outer.addStretch(1)
 
