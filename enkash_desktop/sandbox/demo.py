@@ -11,6 +11,7 @@ fake: it is safe to show on screen and in documentation.
 
 from __future__ import annotations
 
+import hashlib
 from typing import NamedTuple
 
 from enkash_desktop.core.models import (
@@ -125,3 +126,47 @@ def demo_encrypted_first16_secrets() -> Secrets:
     """That partner's login secrets."""
     return Secrets(password=DEMO_ENCRYPTED_FIRST16.password,
                    client_secret=DEMO_ENCRYPTED_FIRST16.oauth_client_secret)
+
+
+class DemoCard(NamedTuple):
+    """A card as the sandbox's card search (Get User Card Details) describes it."""
+
+    cardholder: Cardholder
+    user_id: str
+    last4: str
+    name: str
+    mobile: str
+    email: str
+    status: str = "ACTIVE"
+    role: str = "EMPLOYEE"
+    token: str = ""  # a card token (not an SSO token): the program must never show it
+
+
+def _card(account: str, card: str, user: str, last4: str, name: str, mobile: str,
+          role: str = "EMPLOYEE", status: str = "ACTIVE") -> DemoCard:
+    email = name.lower().replace(" ", ".") + "@demo-company.example"
+    token = hashlib.sha1(f"{account}/{card}".encode()).hexdigest()[:20]  # like the docs' one
+    return DemoCard(Cardholder(account, DEMO.company_id, card, admin=role == "HR_ADMIN"), user,
+                    last4, name, mobile, email, status, role, token)
+
+
+# The cards the card search knows, by card account: the docs' sample account has employees
+# and an HR admin card; the admin's account has its admin card and two employees; the other
+# demo cardholders are alone on their accounts (the search then answers one object).
+DEMO_CARDS: tuple[DemoCard, ...] = (
+    _card("CAQL8YCV3", "EKCDM5AVZY", "EKHCPB7W", "2209", "Asha Verma", "9000000101"),
+    _card("CAQL8YCV3", "EKCDQ4RN8T", "EKHCQ2LM", "4417", "Rahul Iyer", "9000000102"),
+    _card("CAQL8YCV3", "EKCDW7ZP2M", "EKHCW9XT", "8830", "Meera Nair", "9000000103",
+          status="BLOCKED"),
+    _card("CAQL8YCV3", "EKCDH6RS4A", "EKHCH1AD", "5120", "Priya Sharma", "9000000104",
+          role="HR_ADMIN"),
+    _card("CAA3D5MH8", "EKCDA9DM1N", "EKHCA3DM", "7001", "Vikram Rao", "9000000201",
+          role="HR_ADMIN"),
+    _card("CAA3D5MH8", "EKCDE2KL5P", "EKHCE2KL", "7002", "Neha Gupta", "9000000202"),
+    _card("CAA3D5MH8", "EKCDF3MN6Q", "EKHCF3MN", "7003", "Arjun Menon", "9000000203"),
+    _card("CAR7T2KD9", "EKCDP3HQ7W", "EKHCP3HQ", "3301", "Kiran Das", "9000000301"),
+    _card("CAX4N6BM2", "EKCDT8LJ4R", "EKHCT8LJ", "3302", "Sneha Pillai", "9000000302"),
+    _card("CAZ9F1WQ6", "EKCDB2XN5K", "EKHCB2XN", "3303", "Farhan Ali", "9000000303"),
+)
+# A card account of the demo company that has no cards yet.
+DEMO_EMPTY_CARD_ACCOUNT = "CAEMPTY00"

@@ -42,9 +42,11 @@ from enkash_desktop.core.models import (
     Secrets,
 )
 
+from .cards import CARD_SEARCH_PATH, search_reply
 from .demo import (
     ALL_DEMO_CARDHOLDERS,
     DEMO,
+    DEMO_CARDS,
     DEMO_ENCRYPTED,
     DEMO_ENCRYPTED_FIRST16,
     DEMO_ENCRYPTED_FIRST16_RULE,
@@ -69,7 +71,7 @@ ENCRYPTED_PARTNERS = {
     DEMO_ENCRYPTED_FIRST16.partner_id: (DEMO_ENCRYPTED_FIRST16, DEMO_ENCRYPTED_FIRST16_RULE),
 }
 
-ENDPOINTS = ("sso", "token", "any")
+ENDPOINTS = ("sso", "token", "search", "any")
 TOKEN_STYLES = ("oauth", "camel", "pg", "no_expiry")
 
 
@@ -205,6 +207,7 @@ class Sandbox:
         self._cardholders = {
             (c.card_account_id, c.company_id, c.enkash_card_id): c for c in ALL_DEMO_CARDHOLDERS
         }
+        self.add_cardholders(card.cardholder for card in DEMO_CARDS)
 
     # -- life cycle ---------------------------------------------------------------------
 
@@ -488,6 +491,43 @@ class Sandbox:
         reply.body = encrypt_payload(reply.body, key)
         return reply
 
+    def _card_search(self, headers: dict[str, str], body: bytes) -> _Reply:
+        """``POST /api/v0/partner/enKashCard/search``: the cards of a card account (§7)."""
+        partner = headers.get("partnerid", "").strip()
+        if not partner:
+            return _envelope(400, 1, "Missing partnerId header.")
+        if partner not in ENCRYPTED_PARTNERS and partner != DEMO.partner_id:
+            return _envelope(400, 1, f"Unknown partnerId: {partner}.")
+        auth = headers.get("authorization", "").strip()
+        if auth[:7].lower() == "bearer ":
+            auth = auth[7:].strip()
+        if not auth or not self._bearer_valid(auth):
+            return _envelope(401, 1, UNAUTHORIZED_MESSAGE)
+        key: bytes | None = None
+        if partner in ENCRYPTED_PARTNERS:
+            from enkash_desktop.core.crypto import decrypt_bytes, derive_key, wrapped_cipher_text
+
+            demo, rule = ENCRYPTED_PARTNERS[partner]
+            key = derive_key(demo.oauth_client_secret, rule)
+            encoded = wrapped_cipher_text(body)
+            if encoded is None:
+                return _envelope(400, 1, ENCRYPTION_REQUIRED_MESSAGE)
+            try:
+                body = decrypt_bytes(base64.b64decode(encoded, validate=True), key)
+            except (ValueError, binascii.Error):
+                return _envelope(422, 1, UNDECRYPTABLE_MESSAGE)
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return _envelope(400, 1, "The request body is not valid JSON.")
+        status, reply_data = search_reply(data)
+        reply = _json_reply(status, reply_data)
+        if key is not None:
+            from enkash_desktop.core.crypto import encrypt_payload
+
+            reply.body = encrypt_payload(reply.body, key)
+        return reply
+
     def _sso_token_plain(self, headers: dict[str, str], body: bytes,
                          token_field: str | None) -> _Reply:
         """The SSO call once the partner is known and the body is plain JSON."""
@@ -544,6 +584,8 @@ class Sandbox:
             return self._oauth_token(headers, body, shape.get(Fault.TOKEN_STYLE) or "oauth")
         if path == SSO_PATH and method == "POST":
             return self._sso_token(headers, body, shape.get(Fault.TOKEN_FIELD))
+        if path == CARD_SEARCH_PATH and method == "POST":
+            return self._card_search(headers, body)
         if path.startswith("/sso/") and method == "GET":
             return self._portal(path)
         return _envelope(404, 1, f"Not found: {method} {path}.")
@@ -776,7 +818,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k: v for k, v in self.headers.items()}
         sandbox._record(RecordedCall(self.command, self.path, headers, body, time.time()))
         path = urlsplit(self.path).path
-        endpoint = "token" if path == TOKEN_PATH else "sso" if path == SSO_PATH else None
+        endpoint = {TOKEN_PATH: "token", SSO_PATH: "sso", CARD_SEARCH_PATH: "search"}.get(path)
         faults, hang_event = sandbox._take_faults(endpoint)
         for rule in faults:
             if rule.kind == Fault.DELAY and sandbox._stopping.wait(rule.delay_s):

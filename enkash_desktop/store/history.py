@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from enkash_desktop.core.csvsafe import neutralise_row
 from enkash_desktop.core.models import SsoResult
@@ -28,12 +28,15 @@ from enkash_desktop.core.models import SsoResult
 from .atomic import open_atomic
 from .errors import StoreError
 
+if TYPE_CHECKING:  # the card search is loaded only when a lookup is made
+    from enkash_desktop.core.cards import CardSearchResult
+
 log = logging.getLogger(__name__)
 
 _COLUMNS = (
     "time", "profile", "environment", "card_account_id", "company_id", "enkash_card_id",
     "admin", "http_status", "response_code", "message", "elapsed_ms", "outcome",
-    "request_redacted", "reply_redacted", "error_detail",
+    "request_redacted", "reply_redacted", "error_detail", "kind",
 )  # fmt: skip
 _ID_COLUMNS = ("card_account_id", "company_id", "enkash_card_id")
 _INSERT = f"INSERT INTO calls ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
@@ -77,6 +80,7 @@ class CallRecord:
     request_redacted: str
     reply_redacted: str
     error_detail: str
+    kind: str = "sso"  # "sso" for an SSO call, "lookup" for a card search
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,18 @@ def _migrate_2(conn: sqlite3.Connection, fts: bool) -> None:
     conn.execute("INSERT INTO calls_fts(calls_fts) VALUES ('rebuild')")
 
 
+def _migrate_3(conn: sqlite3.Connection, fts: bool) -> None:
+    """What kind of call a row is: an SSO call (every older row) or a card lookup.
+
+    Adding a column with a constant default rewrites no row, so it is instant at any size.
+    """
+    conn.execute("ALTER TABLE calls ADD COLUMN kind TEXT NOT NULL DEFAULT 'sso'")
+
+
 # Applied in order; migration i brings user_version from i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection, bool], None]] = [_migrate_1, _migrate_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection, bool], None]] = [
+    _migrate_1, _migrate_2, _migrate_3,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -203,8 +217,8 @@ class HistoryStore:
 
     # writing
 
-    def record(self, result: SsoResult) -> int:
-        """Store one call and return its id."""
+    def record(self, result: SsoResult | CardSearchResult) -> int:
+        """Store one call (an SSO call or a card lookup) and return its id."""
         with self._translate(), self._write() as conn:
             cursor = conn.execute(_INSERT, _row_of(result))
             assert cursor.lastrowid is not None
@@ -615,8 +629,10 @@ def _where_sql(where: list[str]) -> str:
     return f" WHERE {' AND '.join(where)}" if where else ""
 
 
-def _row_of(result: SsoResult) -> tuple[Any, ...]:
+def _row_of(result: SsoResult | CardSearchResult) -> tuple[Any, ...]:
     """The row for a result: redacted text only, with the SSO token and URL scrubbed again."""
+    if not isinstance(result, SsoResult):
+        return _lookup_row_of(result)
     secrets = [s for s in (result.sso_url, result.sso_token) if s and len(s) >= 4]
 
     def scrub(text: str) -> str:
@@ -641,13 +657,27 @@ def _row_of(result: SsoResult) -> tuple[Any, ...]:
         scrub(result.request_redacted),
         scrub(result.reply_redacted),
         scrub(result.error.detail) if result.error else "",
+        "sso",
+    )
+
+
+def _lookup_row_of(result: CardSearchResult) -> tuple[Any, ...]:
+    """The row for a card lookup: its ids, its summary, its redacted texts (card tokens are
+    masked by the core)."""
+    card = result.cardholder
+    return (
+        float(result.started_at), result.profile_name, result.environment.value,
+        card.card_account_id, card.company_id, card.enkash_card_id, 0, result.http_status,
+        None if result.response_code is None else str(result.response_code),
+        result.summary, float(result.elapsed_ms), result.outcome, result.request_redacted,
+        result.reply_redacted, result.error.detail if result.error else "", result.kind,
     )
 
 
 def _record_of(row: tuple[Any, ...]) -> CallRecord:
     (id_, time_, profile, environment, card_account_id, company_id, enkash_card_id, admin,
      http_status, response_code, message, elapsed_ms, outcome, request_redacted,
-     reply_redacted, error_detail) = row  # fmt: skip
+     reply_redacted, error_detail, kind) = row  # fmt: skip
     return CallRecord(
         id=int(id_),
         time=float(time_),
@@ -665,6 +695,7 @@ def _record_of(row: tuple[Any, ...]) -> CallRecord:
         request_redacted=request_redacted,
         reply_redacted=reply_redacted,
         error_detail=error_detail,
+        kind=kind,
     )
 
 
