@@ -76,6 +76,16 @@ def _parser() -> argparse.ArgumentParser:
                            "(or the profile's client secret) by this rule: sha256 as EnKash's "
                            "guide says, first16, exact16 or hex")
 
+    cards = sub.add_parser(
+        "cards", help="list the cards of a card account (find an EnKash card id)",
+        description="List the cards of a card account with EnKash's Get User Card Details "
+                    "call, to find a cardholder's EnKash card id. Exit codes as for send.")
+    target(cards)
+    cards.add_argument("--card-account-id", metavar="ID", required=True)
+    cards.add_argument("--company-id", metavar="ID", required=True)
+    cards.add_argument("--enkash-card-id", metavar="ID", default="",
+                       help="only this card (optional)")
+
     token = sub.add_parser("token", help="fetch a bearer token (the lockout rules apply)")
     target(token)
     token.add_argument("--confirm-lockout-risk", action="store_true",
@@ -257,6 +267,38 @@ def _cmd_send(args: argparse.Namespace) -> int:
         assert result.error is not None
         return _print_error(result.error, False)
     return 0 if result.ok else (result.error.kind.exit_code if result.error else 5)
+
+
+def _cmd_cards(args: argparse.Namespace) -> int:
+    from enkash_desktop.core import EnkashError
+    from enkash_desktop.core.cards import CardSearch, search_cards, validate_search
+
+    try:
+        validate_search(CardSearch(args.card_account_id, args.company_id, args.enkash_card_id))
+        with _target(args) as (profile, secrets, failures), \
+                _client(profile, secrets, failures) as client:
+            result = search_cards(client, args.card_account_id, args.company_id,
+                                  args.enkash_card_id)
+    except EnkashError as exc:
+        if args.json:
+            print(json.dumps({"ok": False, "http_status": exc.http_status,
+                              "response_code": None, "message": exc.message,
+                              "elapsed_ms": None, "cards": [], "error": exc.as_dict()}))
+            return exc.kind.exit_code
+        return _print_error(exc, False)
+    if args.json:
+        print(json.dumps(result.as_json()))
+    elif result.error is not None:
+        return _print_error(result.error, False)
+    elif not result.cards:
+        print("This card account has no cards yet.")
+    else:
+        for card in result.cards:
+            role = " (HR / company admin)" if card.admin else ""
+            extra = ", ".join(x for x in (card.masked_number, card.status, card.mobile,
+                                           card.email) if x)
+            print(f"{card.enkash_card_id}  {card.name or '(no name given)'}{role}  {extra}")
+    return result.error.kind.exit_code if result.error else 0
 
 
 def _cmd_token(args: argparse.Namespace) -> int:
@@ -452,7 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     atexit.unregister(gc.freeze)  # registered once, however often main() runs
     atexit.register(gc.freeze)
     args = _parser().parse_args(argv)
-    commands = {"send": _cmd_send, "token": _cmd_token, "batch": _cmd_batch,
+    commands = {"send": _cmd_send, "cards": _cmd_cards, "token": _cmd_token, "batch": _cmd_batch,
                 "sandbox": _cmd_sandbox, "profiles": _cmd_profiles}
     try:
         return commands[args.command](args)

@@ -183,8 +183,8 @@ def card_from(data: Any) -> CardRecord | None:
         return None
     by_key: dict[str, Any] = {}
     for key, value in data.items():
-        if isinstance(key, str):
-            by_key.setdefault(_norm(key), value)
+        if isinstance(key, str) and value is not None and value != "":
+            by_key.setdefault(_norm(key), value)  # the first spelling that has a value
     values: dict[str, str] = {}
     for name, keys in _FIELD_KEYS.items():
         values[name] = next((text for k in keys if (text := _clean(by_key.get(k)))), "")

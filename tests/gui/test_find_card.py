@@ -3,13 +3,13 @@ cardholder from a list, by keyboard alone, and the lookup lands in the history."
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from enkash_desktop.gui.card_dialog import CardPickerDialog
 from enkash_desktop.gui.main_window import MainWindow
@@ -147,6 +147,6 @@ def test_the_lookup_never_blocks_the_window(qtbot: Any, window: MainWindow,
         qtbot.wait(20)
         ticks.append(time.monotonic())
     assert picker.result is not None and picker.result.ok
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 10 and max(gaps) < 0.5  # the event loop kept turning
     qtbot.keyClick(picker.list, Qt.Key.Key_Escape)

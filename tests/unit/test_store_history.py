@@ -257,3 +257,36 @@ def test_search_by_card_id_is_fast_on_200k_rows(store: HistoryStore) -> None:
     page = store.page(None, 100, HistoryFilter(text="mismatch", profile="p3"))
     assert len(page) == 100
     assert time.perf_counter() - started < 0.1
+
+
+def test_a_schema_2_history_file_migrates_and_keeps_its_calls(tmp_path: Path) -> None:
+    """A file written before lookups existed opens, keeps its rows as SSO calls, and then
+    takes card lookups (schema 3 adds only the call's kind)."""
+    from enkash_desktop.core.cards import CardRecord, CardSearch, CardSearchResult
+    from enkash_desktop.store import history as history_module
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for migrate in history_module.MIGRATIONS[:2]:
+        migrate(conn, False)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO calls (time, profile, card_account_id, message, outcome) "
+                 "VALUES (?, 'uat', 'CAOLD0001', 'Success', 'success')", (T0,))
+    conn.commit()
+    conn.close()
+    with HistoryStore(path) as store:
+        (old,) = store.page(None, 10)
+        assert old.kind == "sso" and old.card_account_id == "CAOLD0001"
+        lookup = CardSearchResult(
+            ok=True, profile_name="uat", environment=Environment.UAT,
+            search=CardSearch("CAQL8YCV3", "CEK1PU9AOO"), started_at=T0 + 5, elapsed_ms=3.0,
+            cards=(CardRecord("EKCDM5AVZY"), CardRecord("EKCDQ4RN8T")), http_status=200,
+            response_code=0, message="Success", reply_redacted='{"token": "••••••"}')
+        rid = store.record(lookup)
+        got = store.get(rid)
+        assert got is not None and got.kind == "lookup"
+        assert got.message == "Card lookup: 2 cards found for card account CAQL8YCV3."
+        assert got.enkash_card_id == "" and not got.admin
+        assert store.count(HistoryFilter(text="CAQL8YCV3")) == 1
+    with sqlite3.connect(path) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 3
