@@ -8,7 +8,11 @@ The result's redacted texts for the history (the pretty reply and the cURL comma
 made when first read, not by the call; a third series reads them inside the timed call,
 as the window does on its worker, so that cost is shown too.
 
-    python benchmarks/sso_call.py [--calls 1000]
+``--encrypted`` adds a series against the sandbox's encrypted partner (EnKash's SHA-256 key
+rule: AES-128-ECB of the request, and of the reply), interleaved with the others, and prints
+what encryption costs per call (encrypted median minus plain core median).
+
+    python benchmarks/sso_call.py [--calls 1000] [--encrypted]
 """
 
 from __future__ import annotations
@@ -21,21 +25,34 @@ import httpx
 
 from enkash_desktop.core import EnkashClient, MemoryFailureCounter
 from enkash_desktop.core.models import SSO_PATH
-from enkash_desktop.sandbox import DEMO, DEMO_CARDHOLDERS, Sandbox, demo_profile, demo_secrets
+from enkash_desktop.sandbox import (
+    DEMO,
+    DEMO_CARDHOLDERS,
+    Sandbox,
+    demo_encrypted_profile,
+    demo_encrypted_secrets,
+    demo_profile,
+    demo_secrets,
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--block", type=int, default=100)
+    parser.add_argument("--encrypted", action="store_true",
+                        help="add a series with payload encryption on (SHA-256 key rule)")
     args = parser.parse_args()
     holder = DEMO_CARDHOLDERS[0]
     core_times: list[float] = []
     texts_times: list[float] = []
     raw_times: list[float] = []
+    enc_times: list[float] = []
     with Sandbox() as sb:
         client = EnkashClient(demo_profile(sb.base_url), demo_secrets(),
                               failures=MemoryFailureCounter())
+        encrypted = EnkashClient(demo_encrypted_profile(sb.base_url), demo_encrypted_secrets(),
+                                 failures=MemoryFailureCounter())
         token = client.fetch_token()
         call = client.preview_sso(holder)
         raw = httpx.Client(timeout=30.0)
@@ -44,6 +61,7 @@ def main() -> None:
             warm = client.send_sso(holder)
             assert warm.ok and warm.reply_redacted and warm.request_redacted
             assert raw.post(url, headers=headers, content=body).status_code == 200
+            assert not args.encrypted or encrypted.send_sso(holder).ok
         done = 0
         while done < args.calls:
             n = min(args.block, args.calls - done)
@@ -64,9 +82,15 @@ def main() -> None:
                 reply.json()
                 raw_times.append(time.perf_counter() - t0)
                 assert reply.status_code == 200
+            for _ in range(n if args.encrypted else 0):
+                t0 = time.perf_counter()
+                result = encrypted.send_sso(holder)
+                enc_times.append(time.perf_counter() - t0)
+                assert result.ok, result.error
             done += n
         raw.close()
         client.close()
+        encrypted.close()
         assert token.value
     core_ms = statistics.median(core_times) * 1000
     raw_ms = statistics.median(raw_times) * 1000
@@ -77,6 +101,11 @@ def main() -> None:
     print(f"ratio core / raw            {core_ms / raw_ms:.3f}x  (target <= 1.15x)")
     print(f"with the history texts read median {texts_ms:.3f} ms, {texts_ms / raw_ms:.3f}x of raw "
           "(information)")
+    if enc_times:
+        enc_ms = statistics.median(enc_times) * 1000
+        print(f"core with encryption (SHA-256 key rule) median {enc_ms:.3f} ms, "
+              f"{enc_ms / raw_ms:.3f}x of raw; encryption costs {enc_ms - core_ms:+.3f} ms "
+              "per call (information)")
 
 
 if __name__ == "__main__":
