@@ -3,9 +3,10 @@
 It implements ``POST /oauth/token`` (with the lockout after 3 failed logins), the SSO
 endpoint (with the documented headers, body and reply envelope), a tiny portal page for the
 links built from SSO tokens, and fault switches so tests can provoke every failure the
-program must survive (see :class:`Fault`). Two partners: the docs' own (plain JSON) and one
-that requires encrypted requests and answers encrypted (ENKASH_API.md §5; the AES code is
-the core's, imported only when that partner is called).
+program must survive (see :class:`Fault`), and the card search (Get User Card Details, see
+:mod:`.cards`). Three partners: the docs' own (plain JSON), one that requires encrypted
+requests and answers encrypted with EnKash's SHA-256 key rule (ENKASH_API.md §5; the AES code
+is the core's, imported only when that partner is called), and one keyed by another rule.
 
 Every reply leaves in one ``write`` (buffered handler, one flush): otherwise headers and body
 go out as two TCP segments and the client's delayed ACK adds about 40 ms to every call
