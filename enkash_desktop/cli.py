@@ -407,8 +407,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                 cancel=threading.Event(), concurrency=args.concurrency,
                 done_keys=results.done_keys(), on_progress=on_progress,
                 on_rate_limit=lambda s: print(
-                    f"EnKash's gateway asked for fewer calls; the batch waits {s:.0f} seconds "
-                    "and then goes on.", file=sys.stderr),
+                    f"EnKash's gateway asked for fewer calls; the batch waits {max(1, round(s))} "
+                    "s and then goes on.", file=sys.stderr),
             )
     except EnkashError as exc:
         return _print_error(exc, args.json)

@@ -283,3 +283,21 @@ def test_rows_model_is_consistent(qtmodeltester: Any, tmp_path: Path) -> None:
     qtmodeltester.check(model)
     model.set_result(0, "ok", "Done.")
     assert model.index(0, COL_STATUS).data() == "Done."
+
+
+def test_a_rate_limit_pauses_the_batch_and_says_so(
+        qtbot: Any, batch_window: MainWindow, sandbox: Sandbox, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    dialog, _ = open_known_rows(qtbot, batch_window, sandbox, tmp_path, monkeypatch, 6,
+                                bad=False)
+    sandbox.set_fault("gateway_html", endpoint="sso", value="429:1", times=1)
+    seen: list[str] = []
+    dialog.signals.rate_limited.connect(lambda _s: seen.append(dialog.status_label.text()))
+    run(qtbot, dialog)
+    assert seen == ["EnKash's gateway asked for fewer calls. The batch waits 1 second and "
+                    "then goes on by itself."]
+    last = dialog.last_run
+    assert last is not None and last.summary.end is BatchEnd.COMPLETE
+    assert last.summary.progress.ok == 6 and last.summary.progress.failed == 0
+    rows = read_output(tmp_path / "cards-links.csv")
+    assert [r["outcome"] for r in rows] == ["success"] * 6

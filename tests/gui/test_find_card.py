@@ -150,3 +150,19 @@ def test_the_lookup_never_blocks_the_window(qtbot: Any, window: MainWindow,
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 10 and max(gaps) < 0.5  # the event loop kept turning
     qtbot.keyClick(picker.list, Qt.Key.Key_Escape)
+
+
+def test_ctrl_shift_f_opens_the_list_from_anywhere_in_the_window(
+        qtbot: Any, window: MainWindow) -> None:
+    window.activateWindow()
+    window.send_button.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    picker = window.card_picker
+    assert picker is not None and picker.isVisible()
+    assert window.find_card_action.text() == "&Find card…"
+    wait_for_cards(qtbot, picker)
+    qtbot.keyClick(picker.list, Qt.Key.Key_Escape)
+    window.cardholder.company_edit.setText("")
+    window.find_card_action.trigger()  # nothing to look up: nothing opens
+    assert window.card_picker is picker
