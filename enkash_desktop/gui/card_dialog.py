@@ -11,7 +11,6 @@ appear here.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from .qtprops import set_enum
+from .texts import tr_core
 from .widgets import ERROR_COLOR
 
 if TYPE_CHECKING:
@@ -38,14 +38,7 @@ if TYPE_CHECKING:
     from .forms import CardholderForm
     from .worker import Worker
 
-log = logging.getLogger(__name__)
 CARD_ROLE = Qt.ItemDataRole.UserRole
-
-
-def tr_core(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("EnkashError", text)
 
 
 class _CardList(QListWidget):
@@ -71,7 +64,7 @@ class CardPickerDialog(QDialog):
         self.setWindowTitle(self.tr("Find card"))
         self.setObjectName("cardPicker")
         self.card: CardRecord | None = None
-        self.result: CardSearchResult | None = None
+        self.search_result: CardSearchResult | None = None
         layout = QVBoxLayout(self)
         self.status = QLabel(self.tr("Looking up the cards of card account %s…")
                              % card_account_id)
@@ -109,7 +102,7 @@ class CardPickerDialog(QDialog):
 
     def show_result(self, result: CardSearchResult) -> None:
         """Show the cards found, or why there are none."""
-        self.result = result
+        self.search_result = result
         self.list.clear()
         if result.error is not None:
             self.status.setText(tr_core(result.error.message))
@@ -154,10 +147,12 @@ def describe(card: CardRecord) -> str:
 
 def open_card_picker(parent: QWidget, *, client: EnkashClient, worker: Worker,
                      form: CardholderForm,
-                     record: Callable[[CardSearchResult], None]) -> CardPickerDialog | None:
+                     record: Callable[[CardSearchResult], None],
+                     on_bug: Callable[[BaseException], None]) -> CardPickerDialog | None:
     """Start the search for the form's card account on the worker and open the dialog.
 
-    ``record`` gets every result (for the history), whether or not the dialog is still open.
+    ``record`` gets every result (for the history), whether or not the dialog is still open;
+    ``on_bug`` an exception that is not ours (a fault in the program, for the crash dialog).
     Choosing a card fills the form's EnKash card id, and the card type when it is an admin's.
     """
     holder = form.cardholder()
@@ -189,10 +184,10 @@ def open_card_picker(parent: QWidget, *, client: EnkashClient, worker: Worker,
         form.card_id_edit.setFocus()
 
     def failed(exc: BaseException) -> None:
-        log.error("The card search failed unexpectedly: %r", exc)
         if dialog_alive():
-            dialog.status.setText(dialog.tr("The card search failed unexpectedly. The details "
-                                            "are in the log; please try again."))
+            dialog.status.setText(dialog.tr("The card search was not finished because of a "
+                                            "fault in Enkash Desktop."))
+        on_bug(exc)
 
     dialog.cardChosen.connect(chosen)
     job = worker.run(search, on_success=done, on_failure=failed, name="card lookup")

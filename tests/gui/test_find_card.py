@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from enkash_desktop.gui.card_dialog import CardPickerDialog
@@ -33,7 +34,7 @@ def open_picker_by_keyboard(qtbot: Any, window: MainWindow) -> CardPickerDialog:
 
 
 def wait_for_cards(qtbot: Any, picker: CardPickerDialog) -> None:
-    qtbot.waitUntil(lambda: picker.result is not None, timeout=8000)
+    qtbot.waitUntil(lambda: picker.search_result is not None, timeout=8000)
 
 
 def test_find_card_is_enabled_once_account_and_company_are_valid(
@@ -143,10 +144,10 @@ def test_the_lookup_never_blocks_the_window(qtbot: Any, window: MainWindow,
     assert not picker.list.isEnabled()
     ticks: list[float] = []
     timer_start = time.monotonic()
-    while picker.result is None and time.monotonic() - timer_start < 8:
+    while picker.search_result is None and time.monotonic() - timer_start < 8:
         qtbot.wait(20)
         ticks.append(time.monotonic())
-    assert picker.result is not None and picker.result.ok
+    assert picker.search_result is not None and picker.search_result.ok
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 10 and max(gaps) < 0.5  # the event loop kept turning
     qtbot.keyClick(picker.list, Qt.Key.Key_Escape)
@@ -166,3 +167,21 @@ def test_ctrl_shift_f_opens_the_list_from_anywhere_in_the_window(
     window.cardholder.company_edit.setText("")
     window.find_card_action.trigger()  # nothing to look up: nothing opens
     assert window.card_picker is picker
+
+
+def test_a_bug_in_the_lookup_opens_the_crash_dialog(
+        qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from enkash_desktop.core import cards
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("forced fault in the card search")
+
+    monkeypatch.setattr(cards, "search_cards", broken)
+    picker = open_picker_by_keyboard(qtbot, window)
+    qtbot.waitUntil(lambda: window.crash_dialog is not None and window.crash_dialog.isVisible())
+    assert picker.status.text() == ("The card search was not finished because of a fault in "
+                                    "Enkash Desktop.")
+    assert window.crash_dialog is not None
+    assert "looking up the cards" in window.crash_dialog.details.toPlainText()
+    window.crash_dialog.reject()
+    picker.reject()
