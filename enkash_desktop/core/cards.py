@@ -273,7 +273,7 @@ def parse_card_reply(status: int, body: bytes) -> CardReply:
             "The server's reply was far larger than expected and was not read.",
             detail=detail, http_status=status))
     error = gateway_error(status, body) or error_for_status(status, env.message, detail)
-    if status < 500 and oauth_error_code(env.data) == "invalid_token":
+    if 400 <= status < 500 and oauth_error_code(env.data) == "invalid_token":
         error = EnkashError(ErrorKind.TOKEN_EXPIRED, detail=detail, http_status=status)
     if error is not None:
         return CardReply(env, (), error)

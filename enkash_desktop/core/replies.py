@@ -187,7 +187,7 @@ def parse_sso_reply(status: int, body: bytes, token_path: str = "") -> SsoReply:
                           detail=detail, http_status=status)
         return SsoReply(env, None, err)
     error = gateway_error(status, body) or error_for_status(status, env.message, detail)
-    if status < 500 and oauth_error_code(env.data) == "invalid_token":  # Spring's 401 body
+    if 400 <= status < 500 and oauth_error_code(env.data) == "invalid_token":  # Spring OAuth2
         error = EnkashError(ErrorKind.TOKEN_EXPIRED, detail=detail, http_status=status)
     if error is not None:
         return SsoReply(env, None, error)
