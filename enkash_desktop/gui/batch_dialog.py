@@ -148,6 +148,7 @@ class BatchDialog(QDialog):
         self.signals.row_done.connect(self._row_done)
         self.signals.skipped.connect(self._rows_skipped)
         self.signals.auth_paused.connect(self._auth_paused)
+        self.signals.rate_limited.connect(self._rate_limited)
         self._update_buttons()
         self.resize(940, 640)
 
@@ -332,6 +333,12 @@ class BatchDialog(QDialog):
         for widget in (self.input_button, self.output_button, self.output_edit,
                        self.concurrency_spin):
             widget.setEnabled(not self.busy)
+
+    def _rate_limited(self, seconds: float) -> None:
+        whole = max(1, round(seconds))
+        wait = self.tr("1 second") if whole == 1 else self.tr("%d seconds") % whole
+        self._set_status(self.tr("EnKash's gateway asked for fewer calls. The batch waits %s "
+                                 "and then goes on by itself.") % wait)
 
     def _set_status(self, text: str, color: str | None = None) -> None:
         self.status_label.setText(text)

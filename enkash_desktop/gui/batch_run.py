@@ -73,6 +73,7 @@ class BatchSignals(QObject):
     row_done = Signal(int, bool, str)  # valid row index, ok, sentence
     skipped = Signal(object)  # list of valid row indexes already done
     auth_paused = Signal(object)  # AuthQuestion
+    rate_limited = Signal(float)  # seconds the batch waits after an HTTP 429
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ def run_batch_job(job: BatchJob) -> BatchRun:
     try:
         summary = run_batch(job.client, job.rows, on_result=on_result, cancel=job.cancel,
                             concurrency=job.concurrency, done_keys=done_keys,
-                            pause_on_auth=pause_on_auth, on_progress=on_progress)
+                            pause_on_auth=pause_on_auth, on_progress=on_progress,
+                            on_rate_limit=job.signals.rate_limited.emit)
     finally:
         try:
             results.save()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from enkash_desktop.core.errors import EnkashError
     from enkash_desktop.service import CallRecorder, ClientPool, ProfileBook
 
+    from .card_dialog import CardPickerDialog
     from .crash_dialog import CrashDialog
     from .form_state import FormVerdict
     from .forms import CardholderForm, PartnerPanel
@@ -73,6 +74,7 @@ class CallController(QObject):
         self.call: Job | None = None
         self.call_client: EnkashClient | None = None
         self.crash_dialog: CrashDialog | None = None  # the last one shown
+        self.card_picker: CardPickerDialog | None = None  # the last Find card list opened
         self.cancel_action: QAction | None = None
         self.export: Callable[[], None] | None = None  # offered by the crash dialog
         self._production_confirmed: set[str] = set()
@@ -218,6 +220,21 @@ class CallController(QObject):
             self._shell.status(tr_core(exc.message))
         else:
             self._report_bug(exc, "getting a bearer token")
+
+    # -- Find card -------------------------------------------------------------------------
+
+    def find_card(self) -> None:
+        """List the card account's cards on the worker, to fill in the EnKash card id; the
+        lookup is recorded in the history. Not while a call runs (the ids are locked)."""
+        if (not self._cardholder.can_find_card() or self.call is not None
+                or self._shell.closing or self.recorder is None):
+            return
+        from .card_dialog import open_card_picker
+
+        self.card_picker = open_card_picker(
+            self._shell, client=self.client(), form=self._cardholder,
+            record=self.recorder.record,
+            on_bug=lambda exc: self._report_bug(exc, "looking up the cards"))
 
     # -- the lockout question --------------------------------------------------------------
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from enkash_desktop.core.client import EnkashClient
 
     from .forms import CardholderForm
-    from .worker import Worker
+    from .shell import Shell
 
 CARD_ROLE = Qt.ItemDataRole.UserRole
 
@@ -145,52 +145,52 @@ def describe(card: CardRecord) -> str:
     return " — ".join(parts)
 
 
-def open_card_picker(parent: QWidget, *, client: EnkashClient, worker: Worker,
-                     form: CardholderForm,
-                     record: Callable[[CardSearchResult], None],
-                     on_bug: Callable[[BaseException], None]) -> CardPickerDialog | None:
+def open_card_picker(shell: Shell, *, client: EnkashClient, form: CardholderForm,
+                     record: Callable[[CardSearchResult], str],
+                     on_bug: Callable[[object], None]) -> CardPickerDialog | None:
     """Start the search for the form's card account on the worker and open the dialog.
 
-    ``record`` gets every result (for the history), whether or not the dialog is still open;
-    ``on_bug`` an exception that is not ours (a fault in the program, for the crash dialog).
-    Choosing a card fills the form's EnKash card id, and the card type when it is an admin's.
+    ``record`` runs on the worker with every result (the history's recorder; it returns a
+    sentence when the lookup could not be recorded), whether or not the dialog is still
+    open; ``on_bug`` gets an exception that is not ours (a fault in the program). Choosing a
+    card fills the form's EnKash card id, and the card type when it is an admin's.
     """
     holder = form.cardholder()
-    dialog = CardPickerDialog(parent, holder.card_account_id.strip())
+    dialog = CardPickerDialog(shell.widget(), holder.card_account_id.strip())
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-    def search() -> CardSearchResult:
-        from enkash_desktop.core.cards import search_cards
-
-        return search_cards(client, holder.card_account_id, holder.company_id)
-
-    def done(value: object) -> None:
-        from enkash_desktop.core.cards import CardSearchResult
-
-        if not isinstance(value, CardSearchResult):
-            return
-        record(value)
-        if dialog_alive():
-            dialog.show_result(value)
-
     alive = [True]
     dialog.destroyed.connect(lambda *_: alive.__setitem__(0, False))
+
+    def search() -> tuple[CardSearchResult, str]:
+        from enkash_desktop.core.cards import search_cards
+
+        result = search_cards(client, holder.card_account_id, holder.company_id)
+        return result, record(result)
 
     def dialog_alive() -> bool:
         return alive[0] and dialog.isVisible()
 
-    def chosen(card: CardRecord) -> None:
-        form.use_card(card.enkash_card_id, card.admin)
-        form.card_id_edit.setFocus()
+    def done(value: object) -> None:
+        if not isinstance(value, tuple):
+            return
+        result, notice = value
+        if notice:
+            shell.show_notice(tr_core(notice))
+        if dialog_alive():
+            dialog.show_result(result)
 
-    def failed(exc: BaseException) -> None:
+    def failed(exc: object) -> None:
         if dialog_alive():
             dialog.status.setText(dialog.tr("The card search was not finished because of a "
                                             "fault in Enkash Desktop."))
         on_bug(exc)
 
+    def chosen(card: CardRecord) -> None:
+        form.use_card(card.enkash_card_id, card.admin)
+        form.card_id_edit.setFocus()
+
     dialog.cardChosen.connect(chosen)
-    job = worker.run(search, on_success=done, on_failure=failed, name="card lookup")
+    job = shell.run_background(search, done, failed, name="card lookup")
     if job is None:  # the window is closing
         dialog.deleteLater()
         return None

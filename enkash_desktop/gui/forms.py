@@ -529,6 +529,7 @@ class CardholderForm(QGroupBox):
     """Who the token is for: the three EnKash ids and employee or admin."""
 
     changed = Signal()
+    findCardRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Cardholder"), parent)
@@ -542,8 +543,16 @@ class CardholderForm(QGroupBox):
             _line(self.tr("For example: CAQL8YCV3")))
         self.company_edit = self.rows.add(
             "company_id", self.tr("Com&pany id"), _line(self.tr("For example: CEK1PU9AOO")))
+        self.find_card_button = QPushButton(self.tr("Find card…"))
+        self.find_card_button.setAccessibleName(self.tr("Find card"))
+        self.find_card_button.setToolTip(self.tr(
+            "List the cards of this card account and choose one (Ctrl+Shift+F). Fill in the "
+            "card account id and the company id first."))
+        self.find_card_button.setEnabled(False)
+        self.find_card_button.clicked.connect(self.findCardRequested)
         self.card_id_edit = self.rows.add(
-            "enkash_card_id", self.tr("En&Kash card id"), _line(self.tr("For example: EKCDM5AVZY")))
+            "enkash_card_id", self.tr("En&Kash card id"), _line(self.tr("For example: EKCDM5AVZY")),
+            extra=self.find_card_button)
         kind_box = QWidget()
         kind_row = QHBoxLayout(kind_box)
         kind_row.setContentsMargins(0, 0, 0, 0)
@@ -568,6 +577,31 @@ class CardholderForm(QGroupBox):
             widget.textChanged.connect(self._emit_changed)
             widget.textEdited.connect(lambda _t, k=key: self.touched.add(k))
         self.admin_radio.toggled.connect(self._emit_changed)
+        self._busy = False
+        for edit in (self.card_account_edit, self.company_edit):
+            edit.textChanged.connect(self._update_find_card)
+
+    def can_find_card(self) -> bool:
+        """True when the card account and company ids are valid, so their cards can be listed."""
+        from enkash_desktop.core.errors import EnkashError
+        from enkash_desktop.core.validation import check_id
+
+        try:
+            check_id("card_account_id", self.card_account_edit.text())
+            check_id("company_id", self.company_edit.text())
+        except EnkashError:
+            return False
+        return True
+
+    def _update_find_card(self) -> None:
+        self.find_card_button.setEnabled(not self._busy and self.can_find_card())
+
+    def use_card(self, enkash_card_id: str, admin: bool) -> None:
+        """Fill in a card chosen from the list (and admin when the list says so), as typed."""
+        self.card_id_edit.setText(enkash_card_id)
+        self.touched.add("enkash_card_id")
+        if admin:
+            self.admin_radio.setChecked(True)
 
     def focus_order(self) -> list[QWidget]:
         return [*self.rows.order, self.employee_radio, self.admin_radio]
@@ -614,6 +648,8 @@ class CardholderForm(QGroupBox):
                 widget.setReadOnly(busy)
         self.employee_radio.setEnabled(not busy)
         self.admin_radio.setEnabled(not busy)
+        self._busy = busy
+        self._update_find_card()
 
     def is_empty(self) -> bool:
         """True when none of the three ids is typed."""

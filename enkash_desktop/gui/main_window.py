@@ -275,6 +275,9 @@ class MainWindow(QMainWindow):
         self.copy_curl_secrets_action = self._action(
             edit_menu, self.tr("Copy as cURL with &secrets…"), self.curl.copy_curl_with_secrets)
         edit_menu.addSeparator()
+        self.find_card_action = self._action(
+            edit_menu, self.tr("&Find card…"), self.calls.find_card, "Ctrl+Shift+F",
+            status=self.tr("List the cards of the card account and choose one."))
         self.paste_curl_action = self._action(
             edit_menu, self.tr("&Paste cURL…"), self.curl.paste_curl, "Ctrl+Shift+V",
             status=self.tr("Fill the form from an SSO request copied as a curl command."))
@@ -289,7 +292,7 @@ class MainWindow(QMainWindow):
                              self.support.show_about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         for action in (self.send_action, self.cancel_action, self.copy_link_action,
-                       self.paste_curl_action):
+                       self.paste_curl_action, self.find_card_action):
             self.addAction(action)
 
     def _set_tab_order(self) -> None:
@@ -314,6 +317,7 @@ class MainWindow(QMainWindow):
         self.reply.copyCurlWithSecretsRequested.connect(self.curl.copy_curl_with_secrets)
         self.partner.changed.connect(self.form.revalidate)
         self.cardholder.changed.connect(self.form.revalidate)
+        self.cardholder.findCardRequested.connect(self.calls.find_card)
         self.form.changed.connect(self._apply_verdict)
         self.calls.busy_changed.connect(lambda _busy: self.form.revalidate())
         self.calls.recorded.connect(self.history_ctl.recorded)

@@ -18,8 +18,11 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from enkash_desktop.core.cards import CardSearchResult
     from enkash_desktop.core.models import SsoResult
     from enkash_desktop.store.history import HistoryStore
+
+    Recordable = SsoResult | CardSearchResult  # an SSO call or a card lookup
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ class CallRecorder:
     def __init__(self, store: HistoryStore | None = None) -> None:
         self._lock = threading.Lock()
         self._store: HistoryStore | None = None
-        self._pending: list[SsoResult] = []
+        self._pending: list[Recordable] = []
         self._reason = ""  # why the history is unavailable ("" while it may still open)
         self._listeners: list[Callable[[int], None]] = []
         if store is not None:
@@ -80,14 +83,14 @@ class CallRecorder:
                     "were not recorded; their results were shown when they came.")
         return f"The history could not be opened, so calls are not recorded: {reason}"
 
-    def record(self, result: SsoResult) -> str:
+    def record(self, result: Recordable) -> str:
         """Record one result; returns a sentence when it could not be, else "".
 
         Before the history opens, the result waits (and "" is returned).
         """
         return self.record_many([result])
 
-    def record_many(self, results: Iterable[SsoResult]) -> str:
+    def record_many(self, results: Iterable[Recordable]) -> str:
         batch = list(results)
         if not batch:
             return ""
@@ -97,7 +100,7 @@ class CallRecorder:
                 return ""
         return self._write(batch)
 
-    def _write(self, batch: list[SsoResult]) -> str:
+    def _write(self, batch: list[Recordable]) -> str:
         from enkash_desktop.store.errors import StoreError
 
         store = self._store

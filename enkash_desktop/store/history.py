@@ -224,7 +224,7 @@ class HistoryStore:
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
-    def record_many(self, results: Iterable[SsoResult]) -> int:
+    def record_many(self, results: Iterable[SsoResult | CardSearchResult]) -> int:
         """Store many calls in one transaction and return how many were stored."""
         stored = 0
         with self._translate(), self._write() as conn:

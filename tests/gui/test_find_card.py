@@ -28,7 +28,7 @@ def open_picker_by_keyboard(qtbot: Any, window: MainWindow) -> CardPickerDialog:
     qtbot.keyClick(form.card_id_edit, Qt.Key.Key_Tab)
     assert window.focusWidget() is form.find_card_button
     qtbot.keyClick(form.find_card_button, Qt.Key.Key_Space)
-    picker = window.card_picker
+    picker = window.calls.card_picker
     assert picker is not None and picker.isVisible()
     return picker
 
@@ -159,14 +159,14 @@ def test_ctrl_shift_f_opens_the_list_from_anywhere_in_the_window(
     window.send_button.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    picker = window.card_picker
+    picker = window.calls.card_picker
     assert picker is not None and picker.isVisible()
     assert window.find_card_action.text() == "&Find card…"
     wait_for_cards(qtbot, picker)
     qtbot.keyClick(picker.list, Qt.Key.Key_Escape)
     window.cardholder.company_edit.setText("")
     window.find_card_action.trigger()  # nothing to look up: nothing opens
-    assert window.card_picker is picker
+    assert window.calls.card_picker is picker
 
 
 def test_a_bug_in_the_lookup_opens_the_crash_dialog(
@@ -178,10 +178,11 @@ def test_a_bug_in_the_lookup_opens_the_crash_dialog(
 
     monkeypatch.setattr(cards, "search_cards", broken)
     picker = open_picker_by_keyboard(qtbot, window)
-    qtbot.waitUntil(lambda: window.crash_dialog is not None and window.crash_dialog.isVisible())
+    calls = window.calls
+    qtbot.waitUntil(lambda: calls.crash_dialog is not None and calls.crash_dialog.isVisible())
     assert picker.status.text() == ("The card search was not finished because of a fault in "
                                     "Enkash Desktop.")
-    assert window.crash_dialog is not None
-    assert "looking up the cards" in window.crash_dialog.details.toPlainText()
-    window.crash_dialog.reject()
+    assert window.calls.crash_dialog is not None
+    assert "looking up the cards" in window.calls.crash_dialog.details.toPlainText()
+    window.calls.crash_dialog.reject()
     picker.reject()

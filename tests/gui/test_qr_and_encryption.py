@@ -155,7 +155,7 @@ def test_encrypted_partner_works_after_choosing_the_rule(
 
 def test_a_partner_on_another_rule_needs_that_rule(
         qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None:
-    window.new_profile()
+    window.profiles.new_profile()
     window.partner.load(demo_encrypted_first16_profile(sandbox.base_url),
                         demo_encrypted_first16_secrets())
     assert window.partner.encryption is PayloadEncryption.SECRET_FIRST_16  # kept as saved
