@@ -114,7 +114,8 @@ class EnkashClient:
         return self._login_count
 
     def login_failures(self) -> int:
-        return self._failures.failures(self.profile.name)
+        """Failed logins in a row for this profile's login identity (see :mod:`.lockout`)."""
+        return self._failures.failures(lockout.LoginIdentity.of(self.profile))
 
     def login_needs_confirmation(self) -> bool:
         """True when the next login attempt could lock the account (see :mod:`.lockout`)."""
@@ -310,28 +311,30 @@ class EnkashClient:
                               field="client_secret")
         for kind in ("password", "client_secret"):
             check_header_value(kind, getattr(self.secrets, kind))
-        lockout.check_attempt(self.login_failures(), confirmed=confirmed)
-        call = self.prepare_login()
-        generation = self._generation
-        try:
-            status, body, cookie = self._post(call.url, dict(call.headers), call.body,
-                                              generation, want_cookies=True)
-        except _Cancelled:
-            self._failures.record(profile.name, True)  # it may have reached the server
-            raise EnkashError(ErrorKind.CANCELLED) from None
-        except EnkashError as exc:
-            if exc.reached_server:  # it may have been refused: it counts
-                self._failures.record(profile.name, True)
-            raise
-        try:
-            token = parse_token_reply(status, body, cookie)
-        except EnkashError as exc:
-            if exc.reached_server:  # not a gateway's page: the token service saw it
-                self._failures.record(profile.name, True)
-            with_retry_after(exc, getattr(self._last_reply, "retry_after", None))
-            exc.message = mask_secrets(exc.message, self.secrets.values())  # an echoed one
-            raise
-        self._failures.record(profile.name, False)
+        identity = lockout.LoginIdentity.of(profile)
+        with lockout.guarded_attempt(self._failures, identity, confirmed=confirmed,
+                                     wait_s=profile.timeout_s + lockout.IN_FLIGHT_MARGIN_S
+                                     ) as attempt:
+            call = self.prepare_login()
+            generation = self._generation
+            try:
+                status, body, cookie = self._post(call.url, dict(call.headers), call.body,
+                                                  generation, want_cookies=True)
+            except _Cancelled:  # it may have reached the server: it counts
+                raise EnkashError(ErrorKind.CANCELLED) from None
+            except EnkashError as exc:
+                if not exc.reached_server:  # certainly never refused: it does not count
+                    attempt.not_sent()
+                raise
+            try:
+                token = parse_token_reply(status, body, cookie)
+            except EnkashError as exc:
+                if not exc.reached_server:  # a gateway's page: the token service never saw it
+                    attempt.not_sent()
+                with_retry_after(exc, getattr(self._last_reply, "retry_after", None))
+                exc.message = mask_secrets(exc.message, self.secrets.values())  # an echoed one
+                raise
+            attempt.succeeded()
         self._token = token
         return token
 

@@ -129,3 +129,19 @@ def test_production_marker_and_confirmation(qtbot: Any, window: MainWindow, sand
     assert len(asker.calls) == 2
     send(qtbot, window)  # asked once per session
     assert len(asker.calls) == 2 and sso_calls(sandbox) == 2
+
+
+def test_a_copy_of_the_profile_cannot_add_failures(qtbot: Any, window: MainWindow,
+                                                   sandbox: Sandbox, asker: Asker) -> None:
+    """File → Duplicate profile sends the same login: the count is per login, not per name."""
+    retype(qtbot, window.partner.password_edit, "wrong-password")
+    for _ in range(2):
+        get_token(qtbot, window)
+        assert "refused the login details" in window.result.outcome.text()
+    window.duplicate_action.trigger()
+    assert window.partner.profile().name.endswith("(copy)")
+    asker.answer = False
+    get_token(qtbot, window)
+    assert len(asker.calls) == 1 and "one more failure" in asker.texts()
+    assert token_calls(sandbox) == 2
+    assert "one more failure will lock" in window.result.outcome.text()

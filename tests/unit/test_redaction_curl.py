@@ -19,7 +19,7 @@ from enkash_desktop.core import (
     redact,
     to_curl,
 )
-from enkash_desktop.core.lockout import check_attempt, needs_confirmation
+from enkash_desktop.core.lockout import LoginIdentity, check_attempt, needs_confirmation
 from enkash_desktop.core.redaction import MASK
 
 SECRETS = ["s3cr3t-pass", "client-secret-xyz"]
@@ -78,16 +78,21 @@ def test_portal_links_per_environment_and_card_kind() -> None:
 
 def test_lockout_guard_needs_confirmation_before_the_third_attempt() -> None:
     counter = MemoryFailureCounter()
-    assert counter.record("P", True) == 1
-    check_attempt(counter.failures("P"), confirmed=False)  # a second attempt is allowed
-    assert counter.record("P", True) == 2
-    assert needs_confirmation(counter.failures("P"))
+    login = LoginIdentity("auth.example", "user", "client", profile_name="P")
+
+    def failed(count: int) -> int:
+        return count + 1
+
+    assert counter.update(login, failed) == 1
+    check_attempt(counter.failures(login), confirmed=False)  # a second attempt is allowed
+    assert counter.update(login, failed) == 2
+    assert needs_confirmation(counter.failures(login))
     with pytest.raises(EnkashError) as info:
-        check_attempt(counter.failures("P"), confirmed=False)
+        check_attempt(counter.failures(login), confirmed=False)
     assert info.value.kind is ErrorKind.LOCKOUT_RISK
-    check_attempt(counter.failures("P"), confirmed=True)
-    assert counter.record("P", False) == 0
-    assert counter.failures("other") == 0
+    check_attempt(counter.failures(login), confirmed=True)
+    assert counter.update(login, lambda _count: 0) == 0
+    assert counter.failures(LoginIdentity("auth.example", "other", "client")) == 0
 
 
 CALL = PreparedCall(

@@ -1,0 +1,109 @@
+"""The lockout guard counts per login, whatever profile or process sends it.
+
+Real `enkash-sso` processes, a real settings file and the sandbox over loopback: a
+duplicated profile cannot add failures of its own, and processes started together never
+send more than two unconfirmed failed logins in a row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from enkash_desktop.core import Environment, Profile
+from enkash_desktop.core.lockout import LoginIdentity
+from enkash_desktop.sandbox import DEMO, Sandbox
+from enkash_desktop.store import AppPaths, Settings, SettingsStore
+
+BAD = {"ENKASH_PASSWORD": "wrong-password", "ENKASH_CLIENT_SECRET": DEMO.oauth_client_secret}
+GOOD = {**BAD, "ENKASH_PASSWORD": DEMO.password}
+
+
+def _env(home: Path, extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENKASH_")}
+    env.update({"ENKASH_DESKTOP_HOME": str(home), **extra})
+    return env
+
+
+def run(args: list[str], home: Path, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "enkash_desktop.cli", *args],
+                          env=_env(home, extra), capture_output=True, text=True, timeout=60)
+
+
+def _profile(sb: Sandbox, name: str) -> Profile:
+    return Profile(name=name, environment=Environment.CUSTOM, base_url=sb.base_url,
+                   partner_id=DEMO.partner_id, portal_partner="hrms", portal_url=sb.base_url,
+                   username=DEMO.username, oauth_client_id=DEMO.oauth_client_id,
+                   login_client_id=DEMO.login_client_id)
+
+
+def _save(home: Path, *profiles: Profile) -> None:
+    SettingsStore(AppPaths.under(home).settings_file).save(
+        Settings(profiles=profiles, current_profile=profiles[0].name))
+
+
+def _stored_count(home: Path, profile: Profile) -> int:
+    document = json.loads(AppPaths.under(home).login_state_file.read_text())
+    count: int = document["logins"].get(LoginIdentity.of(profile).key, 0)
+    return count
+
+
+def _logins(sb: Sandbox) -> int:
+    return [c.path for c in sb.calls].count("/oauth/token")
+
+
+def test_a_duplicated_profile_shares_the_count(tmp_path: Path) -> None:
+    with Sandbox() as sb:
+        original = _profile(sb, "A")
+        copy = _profile(sb, "A (copy)")
+        _save(tmp_path, original, copy)
+        for name in ("A", "A"):
+            assert run(["token", "--profile", name], tmp_path, BAD).returncode == 4
+        for name in ("A (copy)", "A (copy)"):
+            refused = run(["token", "--profile", name, "--json"], tmp_path, BAD)
+            assert refused.returncode == 2, refused.stdout
+            assert json.loads(refused.stdout)["error"]["kind"] == "lockout_risk"
+        assert _logins(sb) == 2
+        assert _stored_count(tmp_path, copy) == 2
+        assert DEMO.username not in sb.locked_users
+        ok = run(["token", "--profile", "A (copy)", "--confirm-lockout-risk"], tmp_path, GOOD)
+        assert ok.returncode == 0, ok.stderr
+        assert _stored_count(tmp_path, original) == 0
+
+
+@pytest.mark.parametrize("failed_before", [0, 1])
+def test_processes_started_together_never_pass_the_guard(tmp_path: Path,
+                                                         failed_before: int) -> None:
+    with Sandbox() as sb:
+        profile = _profile(sb, "Team UAT")
+        _save(tmp_path, profile)
+        for _ in range(failed_before):
+            assert run(["token"], tmp_path, BAD).returncode == 4
+        # Each login takes a while at the server, so the three processes overlap.
+        sb.set_fault("delay", endpoint="token", delay_s=0.4)
+        procs = [subprocess.Popen([sys.executable, "-m", "enkash_desktop.cli", "token",
+                                   "--json"], env=_env(tmp_path, BAD), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        outs: list[tuple[int, str]] = []
+        try:
+            for proc in procs:
+                stdout, _ = proc.communicate(timeout=60)
+                outs.append((proc.returncode, stdout))
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait(10)
+        codes = sorted(code for code, _ in outs)
+        sent = 2 - failed_before  # the logins the guard still allows without a question
+        assert codes == sorted([4] * sent + [2] * (3 - sent)), outs
+        refused = [json.loads(out)["error"] for code, out in outs if code == 2]
+        assert {e["kind"] for e in refused} == {"lockout_risk"}
+        assert _logins(sb) == 2  # never more than two unconfirmed failures in a row
+        assert _stored_count(tmp_path, profile) == _logins(sb)
+        assert DEMO.username not in sb.locked_users
