@@ -222,6 +222,10 @@ class EnkashClient:
 
         import httpx
 
+        # The whole call (connect, send, headers, body) ends at this deadline: the network
+        # backend's streams bound every wait by it, on this thread (see _DeadlineStream).
+        deadline = time.monotonic() + self.profile.timeout_s
+        _deadline.at = deadline
         try:
             with self._client().stream("POST", _parsed_url(url), headers=headers,
                                        content=content) as resp:
@@ -232,6 +236,8 @@ class EnkashClient:
                     size += len(chunk)
                     if size > MAX_REPLY_BYTES:
                         break
+                    if time.monotonic() > deadline:  # a transport of a test's own
+                        raise httpx.ReadTimeout("The call's deadline has passed.")
                 self._last_reply.retry_after = resp.headers.get("Retry-After")
                 cookie = ""
                 if want_cookies:
@@ -244,7 +250,8 @@ class EnkashClient:
             kind = "connect" if connecting else "answer"
             raise EnkashError(
                 ErrorKind.TIMEOUT,
-                f"The EnKash server did not {kind} within {self.profile.timeout_s:g} seconds.",
+                f"The EnKash server did not {kind} within {self.profile.timeout_s:g} "
+                f"second{'' if self.profile.timeout_s == 1 else 's'}.",
                 detail=f"{type(exc).__name__}: {exc}", reached_server=not connecting,
             ) from None
         except (httpx.TransportError, OSError) as exc:
@@ -263,6 +270,8 @@ class EnkashClient:
                 "The connection to the EnKash server broke before the reply arrived.",
                 detail=text,
             ) from None
+        finally:
+            _deadline.at = None
 
     # ----------------------------------------------------------------- login
 
@@ -538,6 +547,60 @@ def _pretty_redacted(body: bytes, data: Any, secrets: list[str],
     return redact(text, secrets)
 
 
+class _Deadline(threading.local):
+    at: float | None = None  # time.monotonic() when the current thread's call must end
+
+
+_deadline = _Deadline()
+
+
+def _within_deadline(timeout: float | None, expired: type[Exception]) -> float | None:
+    """``timeout`` shortened to what is left of this thread's call; raise once it is over."""
+    at = _deadline.at
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise expired("The call's deadline has passed.")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream:
+    """An httpcore network stream whose every wait ends by the call's deadline.
+
+    httpx's timeouts bound each read, so a server sending one byte a second would hold a
+    call for ever; here each read, write and TLS handshake gets only the time left.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore
+
+        data: bytes = self._inner.read(max_bytes,
+                                       _within_deadline(timeout, httpcore.ReadTimeout))
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore
+
+        self._inner.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> _DeadlineStream:
+        import httpcore
+
+        return _DeadlineStream(self._inner.start_tls(
+            ssl_context, server_hostname, _within_deadline(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class _TrackingBackend:
     """An httpcore network backend that records every socket it opens for its client."""
 
@@ -550,15 +613,18 @@ class _TrackingBackend:
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None,
                     socket_options: Any = None) -> Any:
+        import httpcore
+
         owner = self._owner()
         generation = owner._generation if owner else 0
+        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
         stream = self._inner.connect_tcp(host, port, timeout=timeout,
                                          local_address=local_address,
                                          socket_options=socket_options)
         sock = stream.get_extra_info("socket")
         if owner is not None and sock is not None:
             owner._track(sock, generation)
-        return stream
+        return _DeadlineStream(stream)
 
     def connect_unix_socket(self, path: str, timeout: float | None = None,
                             socket_options: Any = None) -> Any:

@@ -144,7 +144,7 @@ FAULTS = [
     ("code_1", "Insufficient balance in card account"),
     ("not_json", "was not JSON"),
     ("drop", "broke before the reply arrived"),
-    ("hang", "did not answer within 1 seconds"),
+    ("hang", "did not answer within 1 second."),
 ]
 
 
