@@ -59,7 +59,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--partner-id", metavar="ID", help="partnerId header (ad hoc)")
         p.add_argument("--portal-partner", metavar="NAME",
                        help="partner short name in the portal link (e.g. hrms)")
-        p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait (1-600)")
+        p.add_argument("--timeout", type=float, metavar="S",
+                       help="seconds a call may take in all (1-600)")
+        p.add_argument("--proxy", metavar="URL",
+                       help="proxy for this command, or 'none' (default: the system's)")
         p.add_argument("--json", action="store_true", help="print one JSON object")
 
     send = sub.add_parser("send", help="mint an SSO token and print the portal link")
@@ -167,7 +170,7 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, Failur
     overrides: dict[str, Any] = {}
     for arg, field in (("base_url", "base_url"), ("auth_base_url", "auth_base_url"),
                        ("partner_id", "partner_id"), ("portal_partner", "portal_partner"),
-                       ("timeout", "timeout_s")):
+                       ("timeout", "timeout_s"), ("proxy", "proxy")):
         if getattr(args, arg) is not None:
             overrides[field] = getattr(args, arg)
     if getattr(args, "key_rule", None):

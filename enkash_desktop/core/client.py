@@ -47,6 +47,7 @@ from .models import (
     SsoResult,
 )
 from .portal import portal_link
+from .proxies import proxy_for
 from .redaction import mask_secrets, redact
 from .replies import MAX_REPLY_BYTES, parse_sso_reply, parse_token_reply
 from .validation import check_header_value, validate_cardholder, validate_profile
@@ -182,13 +183,25 @@ class EnkashClient:
         urls = (self.profile.base_url, self.profile.effective_auth_base_url)
         if not any(u.lower().startswith("https:") for u in urls):
             return None
-        import ssl
-
-        import truststore  # the OS trust store, so corporate CAs work
-
-        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        return _trust_store_context()
 
     def _make_transport(self, limits: httpx.Limits) -> httpx.BaseTransport:
+        """One transport per route (direct, or each proxy), chosen per URL (see .proxies)."""
+        from typing import cast
+
+
+        ssl_context = self._ssl_context()
+        routes: dict[str | None, httpx.BaseTransport] = {}
+        for url in (self.profile.base_url, self.profile.effective_auth_base_url):
+            proxy = proxy_for(url, self.profile.proxy)
+            if proxy not in routes:
+                routes[proxy] = self._route_transport(limits, ssl_context, proxy)
+        if list(routes) == [None]:
+            return routes[None]
+        return cast("httpx.BaseTransport", _RoutingTransport(routes, self.profile.proxy))
+
+    def _route_transport(self, limits: httpx.Limits, ssl_context: ssl.SSLContext | None,
+                         proxy: str | None) -> httpx.BaseTransport:
         import httpcore
         import httpx
 
@@ -197,12 +210,28 @@ class EnkashClient:
         # httpx offers no public hook for this. The transport's __init__ is skipped: it
         # would only build a pool (and a TLS context) that is replaced at once.
         transport = httpx.HTTPTransport.__new__(httpx.HTTPTransport)
-        transport._pool = httpcore.ConnectionPool(
-            ssl_context=self._ssl_context(),
+        backend = _TrackingBackend(self)
+        if proxy is None:
+            transport._pool = httpcore.ConnectionPool(
+                ssl_context=ssl_context,
+                max_connections=limits.max_connections,
+                max_keepalive_connections=limits.max_keepalive_connections,
+                keepalive_expiry=limits.keepalive_expiry,
+                network_backend=backend,  # type: ignore[arg-type]
+            )
+            return transport
+        parsed = httpx.Proxy(proxy)
+        transport._pool = httpcore.HTTPProxy(
+            proxy_url=httpcore.URL(scheme=parsed.url.raw_scheme, host=parsed.url.raw_host,
+                                   port=parsed.url.port, target=parsed.url.raw_path),
+            proxy_auth=parsed.raw_auth,
+            proxy_headers=parsed.headers.raw,
+            ssl_context=ssl_context,  # the EnKash server's certificate, verified end to end
+            proxy_ssl_context=_trust_store_context() if parsed.url.scheme == "https" else None,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_TrackingBackend(self),  # type: ignore[arg-type]
+            network_backend=backend,  # type: ignore[arg-type]
         )
         return transport
 
@@ -517,6 +546,15 @@ class EnkashClient:
         )
 
 
+def _trust_store_context() -> ssl.SSLContext:
+    """A TLS client context on the OS trust store, so corporate CAs work."""
+    import ssl
+
+    import truststore
+
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 @functools.lru_cache(maxsize=64)
 def _parsed_url(url: str) -> httpx.URL:
     """``url`` as httpx parses it, once: a client posts to the same two URLs again and again."""
@@ -545,6 +583,29 @@ def _pretty_redacted(body: bytes, data: Any, secrets: list[str],
     if len(text) > MAX_STORED_REPLY:
         text = text[:MAX_STORED_REPLY] + "\n… (the rest of the reply is not shown)"
     return redact(text, secrets)
+
+
+class _RoutingTransport:
+    """Sends each request by the route its URL takes: direct, or through its proxy."""
+
+    def __init__(self, routes: dict[str | None, httpx.BaseTransport], setting: str) -> None:
+        self._routes = routes
+        self._setting = setting
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        proxy = proxy_for(str(request.url), self._setting)
+        transport = self._routes.get(proxy) or self._routes[next(iter(self._routes))]
+        return transport.handle_request(request)
+
+    def close(self) -> None:
+        for transport in self._routes.values():
+            transport.close()
+
+    def __enter__(self) -> _RoutingTransport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class _Deadline(threading.local):

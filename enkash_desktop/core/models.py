@@ -46,6 +46,7 @@ class Profile:
     timeout_s: float = 30.0
     encryption: PayloadEncryption = PayloadEncryption.OFF
     managed: bool = False  # shipped by an administrator: URLs are read-only
+    proxy: str = ""  # "": the system's proxies; "none": direct; else the proxy's URL
 
     @property
     def is_production(self) -> bool:
@@ -87,7 +88,7 @@ class Profile:
                 kwargs["timeout_s"] = 30.0
         for key in ("name", "base_url", "auth_base_url", "partner_id", "portal_partner",
                     "portal_url", "username", "oauth_client_id", "login_client_id",
-                    "token_path"):
+                    "token_path", "proxy"):
             if key in kwargs and not isinstance(kwargs[key], str):
                 kwargs[key] = str(kwargs[key])
         kwargs["managed"] = bool(kwargs.get("managed", False))

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from .errors import EnkashError, ErrorKind
 from .models import Cardholder, Profile
+from .proxies import check_proxy_setting
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]+")
 _LOOKS_LIKE_EXAMPLE = re.compile(r"[A-Z0-9]{9,10}")
@@ -183,6 +184,7 @@ def validate_profile(profile: Profile, *, for_login: bool = False) -> Profile:
         login_client_id=check_header_value("login_client_id", profile.login_client_id,
                                            required=False),
         token_path=check_token_path(profile.token_path),
+        proxy=check_proxy_setting(profile.proxy),
     )
     if cleaned.partner_id and not _ID_RE.fullmatch(cleaned.partner_id):
         raise _bad("partner_id", "Partner id may only contain letters, digits, '-' and '_'.")
