@@ -194,3 +194,58 @@ class TlsFront(_Server):
         with self._context.wrap_socket(conn, server_side=True) as tls, \
                 socket.create_connection(("127.0.0.1", self.target_port), 10) as upstream:
             _pipe(tls, upstream, self._stop)
+
+
+class CannedServer:
+    """An HTTP server on loopback that answers every POST with the same status and body,
+    and records the request bodies (an echoing server when ``echo`` is set: the reply's
+    message repeats the request's headers and body, as some gateways' error pages do)."""
+
+    def __init__(self, body: bytes = b"{}", status: int = 200, *, echo: bool = False) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        owner = self
+        self.body = body
+        self.status = status
+        self.echo = echo
+        self.requests: list[bytes] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                received = self.rfile.read(length)
+                owner.requests.append(received)
+                body = owner.body
+                if owner.echo:
+                    import json
+
+                    echoed = str(self.headers) + received.decode("latin-1")
+                    body = json.dumps({"response_code": 1, "response_message":
+                                       f"Bad request: {echoed}"}).encode()
+                self.send_response(owner.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> CannedServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)

@@ -93,8 +93,17 @@ def _join_continuations(text: str) -> str:
     return re.sub(r"`\n", " ", text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _C_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
               "e": "\x1b", "E": "\x1b", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+
+
+def _character(code: int, escape: str) -> str:
+    """The character a ``$'...'`` escape names; BAD_INPUT when it names none."""
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        raise _bad(f"The command has the escape {escape!r}, which is not a character. "
+                   "Please copy the command again.")
+    return chr(code)
 
 
 def _ansi_c(text: str, i: int) -> tuple[str, int]:
@@ -116,7 +125,7 @@ def _ansi_c(text: str, i: int) -> tuple[str, int]:
             width = {"x": 2, "u": 4, "U": 8}[nxt]
             digits = re.match(f"[0-9a-fA-F]{{1,{width}}}", text[i + 2:])
             if digits:
-                out.append(chr(int(digits.group(), 16)))
+                out.append(_character(int(digits.group(), 16), text[i:i + 2 + width]))
                 i += 2 + len(digits.group())
             else:
                 out.append("\\" + nxt)
@@ -307,7 +316,12 @@ def _split_url(url: str, warnings: list[str]) -> str:
     if "://" not in url:
         warnings.append("The address has no https:// in front; https:// was assumed.")
         url = "https://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise _bad(f"The address {url!r} is not a valid web address. Please check the "
+                   "command.") from None
     if not parts.hostname:
         raise _bad(f"The address {url!r} has no host name. Please check the command.")
     path = parts.path.rstrip("/")
@@ -389,6 +403,9 @@ def parse_curl(text: str, *, decrypt_key: bytes | None = None) -> CurlImport:
     ``decrypt_key`` reads the ids of an encrypted body (an encrypted profile's Copy as
     cURL); without it such a body raises BAD_INPUT.
     """
+    if _SURROGATE.search(text):
+        raise _bad("The command contains characters that are not text. Please copy it again "
+                   "from where it came.")
     words = split_words(_join_continuations(text.strip()))
     if words and words[0] == "$":
         words = words[1:]  # a pasted shell prompt

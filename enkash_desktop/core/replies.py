@@ -23,7 +23,9 @@ _MESSAGE_KEYS = ("response_message", "message", "resultMessage", "responseMessag
 _SUCCESS_WORDS = {"SUCCESS", "OK", "S"}
 _BOM = b"\xef\xbb\xbf"
 # What a token may not contain: whitespace (exactly str.isspace()) or a control character.
-_NOT_IN_TOKEN = re.compile(r"[\s\x00-\x1f]")
+_NOT_IN_TOKEN = re.compile(r"[\s\x00-\x1f\ufffd\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Envelope(NamedTuple):
@@ -40,9 +42,24 @@ def decode_json(body: bytes) -> Any:
     if not body or len(body) > MAX_REPLY_BYTES:
         return None
     try:
-        return json.loads(body.removeprefix(_BOM).decode("utf-8"))  # as "utf-8-sig" does
+        data = json.loads(body.removeprefix(_BOM).decode("utf-8"))  # as "utf-8-sig" does
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
+    if _ESCAPED_SURROGATE.search(body):
+        # JSON may escape a lone surrogate ("\ud800"), which no file, terminal or database
+        # can take: each becomes U+FFFD, so the reply's text can be shown and kept.
+        data = _without_surrogates(data)
+    return data
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _norm(name: str) -> str:
@@ -261,7 +278,8 @@ def parse_token_reply(status: int, body: bytes, cookie: str = "",
         raise error_for_status(status, env.message, detail) or AssertionError
     token: str | None = None
     for key in ("access_token", "accessToken", "token"):
-        if _usable_token(data.get(key)):
+        # A bearer token goes into a header: visible ASCII only (RFC 6750).
+        if _usable_token(data.get(key)) and str(data[key]).isascii():
             token = str(data[key]).strip()
             break
     if token is None:

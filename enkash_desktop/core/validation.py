@@ -36,6 +36,7 @@ LABELS: dict[str, str] = {
     "login_client_id": "Login client id",
     "token_path": "Token location",
     "timeout_s": "Timeout",
+    "proxy": "Proxy",
     "card_account_id": "Card account id",
     "company_id": "Company id",
     "enkash_card_id": "EnKash card id",
@@ -125,7 +126,37 @@ def check_url(field: str, value: str, *, required: bool = True) -> str:
     if parts.query or parts.fragment or parts.username or parts.password:
         raise _bad(field, f"{label} must not contain a query, a fragment or a password.")
     del port
+    if not _sendable(text):
+        raise _bad(field, f"{label} is not a valid web address: its host name cannot be "
+                          "used (check for stray dots, dashes or unusual characters).")
     return text
+
+
+def _sendable(url: str) -> bool:
+    """True when httpx, IDNA and the socket layer all accept ``url``'s host, as sent."""
+    import httpx
+    import idna
+
+    try:
+        host = httpx.URL(url + "/").raw_host.decode("ascii")
+    except (httpx.InvalidURL, UnicodeError, ValueError):
+        return False
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    try:
+        host.encode("idna")  # what socket.getaddrinfo does with a host name
+        for name in host.split("."):
+            if name[:4].lower() == "xn--":
+                idna.decode(name)  # what the TLS layer does to name the server
+    except UnicodeError:  # idna.IDNAError is one
+        return False
+    return True
 
 
 def check_token_path(value: str) -> str:
@@ -188,6 +219,8 @@ def validate_profile(profile: Profile, *, for_login: bool = False) -> Profile:
     )
     if cleaned.partner_id and not _ID_RE.fullmatch(cleaned.partner_id):
         raise _bad("partner_id", "Partner id may only contain letters, digits, '-' and '_'.")
+    if cleaned.proxy not in ("", "none") and not _sendable(cleaned.proxy.rstrip("/")):
+        raise _bad("proxy", "Proxy is not a valid web address: its host name cannot be used.")
     if ":" in cleaned.oauth_client_id:
         raise _bad("oauth_client_id", "OAuth client id must not contain ':'.")
     if not 1 <= profile.timeout_s <= 600:

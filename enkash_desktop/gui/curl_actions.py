@@ -3,6 +3,7 @@ with them), and fill the form from a pasted command (its secrets only after a ye
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -107,7 +108,10 @@ class CurlActions(QObject):
         if not self._cardholder.is_empty() or not looks_like_curl(text) or self._busy() \
                 or not self._shell.ready:
             return False
-        self.import_curl(text)
+        try:
+            self.import_curl(text)
+        except Exception as exc:  # a bug: reported, but the command is never pasted raw
+            sys.excepthook(type(exc), exc, exc.__traceback__)
         return True
 
     def _parse(self, text: str, title: str) -> CurlImport | None:
