@@ -490,12 +490,24 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_redacted_crash(exc_type: type[BaseException], exc: BaseException,
+                          tb: Any) -> None:
+    """A bug's traceback on stderr, with every secret of the session masked in any form."""
+    import traceback
+
+    from enkash_desktop.core.redaction import redact, session_secrets
+
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    print(redact(text, session_secrets()), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # One command, then the process ends. At exit Python would sweep every object it ever
     # loaded for reference cycles, a tenth of a short run; nothing here needs that sweep
     # (whatever a command opens, it closes), so the objects are frozen out of it.
     atexit.unregister(gc.freeze)  # registered once, however often main() runs
     atexit.register(gc.freeze)
+    sys.excepthook = _print_redacted_crash
     args = _parser().parse_args(argv)
     commands = {"send": _cmd_send, "cards": _cmd_cards, "token": _cmd_token, "batch": _cmd_batch,
                 "sandbox": _cmd_sandbox, "profiles": _cmd_profiles}

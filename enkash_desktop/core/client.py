@@ -48,7 +48,7 @@ from .models import (
 )
 from .portal import portal_link
 from .proxies import proxy_for
-from .redaction import mask_secrets, redact
+from .redaction import mask_secrets, redact, remember
 from .replies import MAX_REPLY_BYTES, parse_sso_reply, parse_token_reply
 from .validation import check_header_value, validate_cardholder, validate_profile
 
@@ -95,6 +95,17 @@ class EnkashClient:
         self._generation = 0
         self._validated: Profile | None = None
         self._last_reply = threading.local()  # per thread: the last reply's Retry-After
+        remember(self._known_secrets())  # the log and crash output mask them too
+
+    def _known_secrets(self, *fetched: str) -> list[str]:
+        """The secrets text from this client may carry: typed, Basic pair, fetched tokens."""
+        known = [*self.secrets.values(), *fetched]
+        if self.secrets.client_secret:
+            known.append(f"{self.profile.oauth_client_id.strip()}:{self.secrets.client_secret}")
+        token = self._token
+        if token is not None:
+            known.append(token.value)
+        return known
 
     # ----------------------------------------------------------------- state
 
@@ -370,9 +381,12 @@ class EnkashClient:
                 if not exc.reached_server:  # a gateway's page: the token service never saw it
                     attempt.not_sent()
                 with_retry_after(exc, getattr(self._last_reply, "retry_after", None))
-                exc.message = mask_secrets(exc.message, self.secrets.values())  # an echoed one
+                known = self._known_secrets()  # the server may echo them, in any form
+                exc.message = mask_secrets(exc.message, known)
+                exc.detail = mask_secrets(exc.detail, known)
                 raise
             attempt.succeeded()
+        remember([token.value])
         self._token = token
         return token
 
@@ -494,7 +508,6 @@ class EnkashClient:
         status: int | None = None
         body = b""
         call: PreparedCall | None = None
-        known_secrets = self.secrets.values()
         try:
             call, status, body = self._exchange(cardholder, seen, generation)
             reply = parse_sso_reply(status, body, self.profile.token_path)
@@ -517,12 +530,16 @@ class EnkashClient:
             error, token, code, message, data = exc, "", None, "", None
         if token == "" and error is None:  # pragma: no cover - parse_sso_reply guarantees
             error = EnkashError(ErrorKind.NO_TOKEN)
-        secrets = [*known_secrets, self._token.value if self._token else "", token]
+        if token:
+            remember([token])
+        secrets = self._known_secrets(token)
         # The server's words are shown and kept in the history: a secret it echoes is masked
-        # (only the known values: the sentences themselves may say "bearer token").
+        # in any form (only the known values: the sentences themselves may say "bearer
+        # token").
         message = mask_secrets(message, secrets)
         if error is not None:
             error.message = mask_secrets(error.message, secrets)
+            error.detail = mask_secrets(error.detail, secrets)
             error.advice = error.advice or encryption_advice(
                 status, f"{message} {error.message}", self.profile.encryption)
         # The redacted texts are only read by the history and the reply view, so they are

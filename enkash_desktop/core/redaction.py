@@ -8,7 +8,9 @@ say they hold a secret.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from collections.abc import Iterable
 from functools import cache
 
@@ -44,12 +46,64 @@ def mask(value: str, *, keep: int = 0) -> str:
 
 
 def mask_secrets(text: str, secrets: Iterable[str]) -> str:
-    """Return ``text`` with every given secret value masked (and nothing else changed)."""
+    """Return ``text`` with every given secret masked in every form it travels in.
+
+    A secret is found raw, URL-encoded (a form body, a query), in base64 (standard or
+    URL-safe, with or without padding) and JSON-escaped; nothing else is changed. Give the
+    pair ``client_id:client_secret`` as a secret to catch a Basic header's base64.
+    """
     if not text:
         return text
-    for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
-        text = text.replace(secret, MASK)
+    forms: set[str] = set()
+    for secret in secrets:
+        if secret and len(secret) >= 3:
+            forms.update(secret_forms(secret))
+    for form in sorted(forms, key=len, reverse=True):
+        if form in text:
+            text = text.replace(form, MASK)
     return text
+
+
+@functools.lru_cache(maxsize=1024)
+def secret_forms(secret: str) -> frozenset[str]:
+    """The ways ``secret`` can be written in text that leaves the program."""
+    import base64
+    import json
+    from urllib.parse import quote, quote_plus
+
+    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret),
+             json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+    raw = secret.encode("utf-8", "surrogatepass")
+    for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
+        text = encoded.decode("ascii")
+        forms.update({text, text.rstrip("=")})
+    forms.update({f.lower() for f in forms if "%" in f})  # %2b as well as %2B
+    return frozenset(f for f in forms if len(f) >= 3)
+
+
+# The secrets this process has met (typed, and fetched: bearer and SSO tokens), so that
+# the log, crash output and stderr can mask them wherever they turn up. Fetched tokens are
+# many in a long batch; only the latest are kept (an older SSO token has expired anyway).
+_MAX_FETCHED = 512
+_session: dict[str, None] = {}
+_session_lock = threading.Lock()
+
+
+def remember(values: Iterable[str]) -> None:
+    """Add secrets this process knows (typed or fetched) to the session's list."""
+    with _session_lock:
+        for value in values:
+            if value and len(value) >= 3:
+                _session.pop(value, None)
+                _session[value] = None
+        while len(_session) > _MAX_FETCHED:
+            del _session[next(iter(_session))]
+
+
+def session_secrets() -> list[str]:
+    """Every secret :func:`remember` was told about (the latest ones, see above)."""
+    with _session_lock:
+        return list(_session)
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:

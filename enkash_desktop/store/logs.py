@@ -34,8 +34,11 @@ def remember_secrets(values: Iterable[str]) -> None:
 
 
 def known_secrets() -> list[str]:
+    """The typed secrets, and the tokens the core fetched this session (core.redaction)."""
+    from enkash_desktop.core.redaction import session_secrets
+
     with _secrets_lock:
-        return list(_secrets)
+        return [*_secrets, *session_secrets()]
 
 
 def redact_known(text: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from enkash_desktop.core.redaction import secret_forms
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import DEMO, Sandbox
 from enkash_desktop.store.logs import log_uncaught, setup_logging
@@ -63,7 +64,7 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
     window.profiles.new_profile()
     typed_bearer = sandbox.issue_token()
     cookie_value = random_secrets.token_hex(16).upper()
-    password, client_secret = unique("pw"), unique("cs")
+    password, client_secret = unique("pw") + "+/=", unique("cs") + "/+"
     used += [typed_bearer, cookie_value, password, client_secret]
     p = window.partner
     retype(qtbot, p.name_edit, "Leak check")
@@ -123,8 +124,9 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
     assert len([s for s in used if s]) >= 10
     for path in written:
         data = _readable(path)
-        for secret in used:
-            assert secret.encode() not in data, f"{secret[:6]}… found in {path.name}"
+        for secret in used:  # raw, URL-encoded, base64 and JSON-escaped
+            for form in secret_forms(secret):
+                assert form.encode() not in data, f"{secret[:6]}… found in {path.name}"
 
 
 def _readable(path: Path) -> bytes:
@@ -136,3 +138,49 @@ def _readable(path: Path) -> bytes:
         with zipfile.ZipFile(path) as archive:
             data += b"".join(archive.read(name) for name in archive.namelist())
     return data
+
+
+def test_an_echoing_server_leaks_no_form_of_a_secret(qtbot: Any, make_window: Any,
+                                                     home: AppPaths, logged: None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A gateway that repeats the request in its message: the screen, the history, its CSV
+    export and the log hold no form of the password, the Basic pair or the bearer token."""
+    from tests.netdoubles import CannedServer
+
+    window: MainWindow = make_window(with_history=True)
+    assert window.history is not None
+    password, client_secret = unique("pw") + "+/=", unique("cs") + "+/="
+    bearer = unique("tok") + "+/="
+    with CannedServer(status=400, echo=True) as server:
+        window.new_profile()
+        p = window.partner
+        retype(qtbot, p.name_edit, "Echo")
+        retype(qtbot, p.base_url_edit, server.base_url)
+        retype(qtbot, p.partner_id_edit, DEMO.partner_id)
+        retype(qtbot, p.username_edit, DEMO.username)
+        retype(qtbot, p.oauth_client_edit, DEMO.oauth_client_id)
+        retype(qtbot, p.password_edit, password)
+        retype(qtbot, p.client_secret_edit, client_secret)
+        get_token(qtbot, window)
+        shown = [window.result.outcome.text()]
+        retype(qtbot, p.authorization_edit, bearer)
+        retype(qtbot, p.cookie_edit, "JSESSIONID=1")
+        send(qtbot, window)
+        shown.append(window.result.outcome.text() + window.reply.text.toPlainText())
+        assert len(server.requests) == 2
+    assert "Bad request" in shown[1]  # the echo is shown, masked
+    assert window.history.wait_for_idle(5000)
+    csv_path = home.cache_dir / "history.csv"
+    monkeypatch.setattr(window.history, "_choose_csv_path", lambda: str(csv_path))
+    window.history.export_csv()
+    qtbot.waitUntil(csv_path.exists, timeout=5000)
+    window.close()
+    logging.getLogger().handlers[-1].flush()
+    secrets = [password, client_secret, f"{DEMO.oauth_client_id}:{client_secret}", bearer]
+    texts = [t.encode() for t in shown] + [
+        _readable(f) for d in (home.config_dir, home.data_dir, home.log_dir, home.cache_dir)
+        for f in Path(d).rglob("*") if f.is_file()]
+    for data in texts:
+        for secret in secrets:
+            for form in secret_forms(secret):
+                assert form.encode() not in data, f"{secret[:6]}… as {form[:4]}…"
