@@ -359,6 +359,9 @@ class MainWindow(QMainWindow):
         self.calls.attach(book, ClientPool(failures), recorder)
         self.history_ctl.attach(book, recorder)
         self.support.paths = paths
+        from .credential_guard import credential_seconds
+
+        self.result.clipboard_guard.seconds = credential_seconds(book.preferences)
         if history_store is not None:
             self.history_ctl.show(history_store)
         self._restore_layout(book.preferences)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from enkash_desktop.core.errors import EnkashError
 from enkash_desktop.core.qr import qr_png, qr_svg
 
+from .credential_guard import seconds_text
 from .texts import tr_core
 from .widgets import ERROR_COLOR, WARNING_COLOR
 from .worker import Worker
@@ -47,7 +48,8 @@ def _save(path: Path, data: bytes) -> Path:
 class QrDialog(QDialog):
     """Shows ``link`` as a QR code with a warning, and saves it as PNG or SVG on request."""
 
-    def __init__(self, link: str, parent: QWidget | None = None) -> None:
+    def __init__(self, link: str, parent: QWidget | None = None, *,
+                 hide_after_s: float = 0.0) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Portal link as a QR code"))
         self.setObjectName("qrDialog")
@@ -105,6 +107,24 @@ class QrDialog(QDialog):
         self._render()
         self.setMinimumWidth(460)
         close.setFocus()
+        self.hide_after_s = hide_after_s
+        if hide_after_s > 0:  # the code signs in as the cardholder: it does not linger
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(round(hide_after_s * 1000), self, self.hide_code)
+            self._show_status(self.tr("The code will be hidden in %s.")
+                              % seconds_text(hide_after_s), "")
+
+    def hide_code(self) -> None:
+        """Hide the code and disable saving it; a new one is shown by clicking QR code."""
+        self.image.clear()
+        self.image.setStyleSheet("")
+        self.image.setText(self.tr("The code was hidden, because it signs in as the "
+                                   "cardholder. Click QR code again to show it anew."))
+        self.save_png_button.setEnabled(False)
+        self.save_svg_button.setEnabled(False)
+        self._show_status(self.tr("The code was hidden after %s.")
+                          % seconds_text(self.hide_after_s), "")
 
     def _render(self) -> None:
         try:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from enkash_desktop import core
 
+from .credential_guard import ClipboardGuard, seconds_text
 from .qtprops import set_enum
 from .texts import tr_core
 from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR, SecretLineEdit
@@ -144,6 +145,9 @@ class ResultView(QGroupBox):
         self.open_button.clicked.connect(self.open_link)
         self.qr_button.clicked.connect(self.show_qr)
         self.qr_dialog: QrDialog | None = None
+        # Copied credentials leave the clipboard, and the QR code hides, after its interval.
+        self.clipboard_guard = ClipboardGuard(self)
+        self.clipboard_guard.cleared.connect(self.status)
         self.clear()
 
     def focus_order(self) -> list[QWidget]:
@@ -236,12 +240,14 @@ class ResultView(QGroupBox):
     def copy_token(self) -> None:
         if self.token_edit.text():
             QGuiApplication.clipboard().setText(self.token_edit.text())
-            self.status.emit(self.tr("The SSO token was copied to the clipboard."))
+            self.status.emit(self.clipboard_guard.copied(self.token_edit.text(),
+                                                         self.tr("SSO token")))
 
     def copy_link(self) -> None:
         if self.link_edit.text():
             QGuiApplication.clipboard().setText(self.link_edit.text())
-            self.status.emit(self.tr("The portal link was copied to the clipboard."))
+            self.status.emit(self.clipboard_guard.copied(self.link_edit.text(),
+                                                         self.tr("portal link")))
         else:
             self.status.emit(self.tr("There is no portal link to copy yet."))
 
@@ -257,11 +263,15 @@ class ResultView(QGroupBox):
 
         if self.qr_dialog is not None:
             self.qr_dialog.reject()
-        dialog = QrDialog(link, self)
+        dialog = QrDialog(link, self, hide_after_s=self.clipboard_guard.seconds)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self._qr_closed(dialog))
         self.qr_dialog = dialog
         dialog.open()
+        if dialog.hide_after_s > 0:
+            self.status.emit(self.tr("The QR code is shown; it signs in as the cardholder, so "
+                                     "it will be hidden in %s.")
+                             % seconds_text(dialog.hide_after_s))
 
     def _qr_closed(self, dialog: QrDialog) -> None:
         if self.qr_dialog is dialog:
