@@ -75,6 +75,7 @@ PREF_GEOMETRY = "window_geometry"
 PREF_WINDOW_STATE = "window_state"
 PREF_MAIN_SPLITTER = "main_splitter"
 PREF_RESULT_SPLITTER = "result_splitter"
+PREF_OPEN_PRIVATE = "open_in_private_window"  # False: Open in browser uses an ordinary window
 
 CLOSE_WAIT_MS = 1500
 
@@ -362,6 +363,7 @@ class MainWindow(QMainWindow):
         from .credential_guard import credential_seconds
 
         self.result.clipboard_guard.seconds = credential_seconds(book.preferences)
+        self.result.open_private = book.preferences.get(PREF_OPEN_PRIVATE, True) is not False
         if history_store is not None:
             self.history_ctl.show(history_store)
         self._restore_layout(book.preferences)

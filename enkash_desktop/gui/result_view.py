@@ -52,6 +52,7 @@ class ResultView(QGroupBox):
     """The outcome of the last call, in plain language first and details after."""
 
     status = Signal(str)  # a short sentence for the status bar
+    _private_outcome = Signal(str, str)  # url, outcome of open_in_private_window
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Result"), parent)
@@ -148,6 +149,9 @@ class ResultView(QGroupBox):
         # Copied credentials leave the clipboard, and the QR code hides, after its interval.
         self.clipboard_guard = ClipboardGuard(self)
         self.clipboard_guard.cleared.connect(self.status)
+        self.open_private = True  # Open in browser uses a private window (a preference)
+        self._told_not_private = False
+        self._private_outcome.connect(self._after_private)
         self.clear()
 
     def focus_order(self) -> list[QWidget]:
@@ -278,12 +282,45 @@ class ResultView(QGroupBox):
             self.qr_dialog = None
 
     def open_link(self) -> None:
-        if self.link_edit.text():
-            if open_url(self.link_edit.text()):
-                self.status.emit(self.tr("The portal link was opened in your browser."))
-            else:
-                self.status.emit(self.tr("The browser could not be opened; copy the link "
-                                         "instead."))
+        """Open the link: in a private window of the default browser unless set otherwise.
+
+        Finding and starting the browser runs on a short-lived thread (``xdg-settings`` can
+        take a moment); its outcome comes back to the GUI thread through a signal.
+        """
+        url = self.link_edit.text()
+        if not url:
+            return
+        if not self.open_private:
+            self._open_ordinary(url)
+            return
+        import threading
+
+        from .private_browser import open_in_private_window
+
+        def find_and_start() -> None:
+            self._private_outcome.emit(url, open_in_private_window(url))
+
+        threading.Thread(target=find_and_start, name="open-private", daemon=True).start()
+
+    def _after_private(self, url: str, outcome: str) -> None:
+        from .private_browser import PRIVATE
+
+        if outcome == PRIVATE:
+            self.status.emit(self.tr("The portal link was opened in a private window of "
+                                     "your browser."))
+        elif self._open_ordinary(url) and not self._told_not_private:
+            self._told_not_private = True  # said once a session
+            self.status.emit(self.tr(
+                "Your default browser could not be started in a private window, so the link "
+                "was opened in an ordinary one. Please sign out of the portal before opening "
+                "the next cardholder's link."))
+
+    def _open_ordinary(self, url: str) -> bool:
+        if open_url(url):
+            self.status.emit(self.tr("The portal link was opened in your browser."))
+            return True
+        self.status.emit(self.tr("The browser could not be opened; copy the link instead."))
+        return False
 
 
 class ReplyView(QGroupBox):

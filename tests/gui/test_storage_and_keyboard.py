@@ -165,6 +165,7 @@ def test_ctrl_shift_c_copies_the_link_and_open_uses_the_browser(
     assert QApplication.clipboard().text() == link
     opened: list[str] = []
     monkeypatch.setattr(result_view, "open_url", lambda url: opened.append(url) or True)
+    window.result.open_private = False  # the preference for an ordinary window
     window.result.open_button.click()
     assert opened == [link]
 
