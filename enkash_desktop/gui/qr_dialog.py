@@ -81,6 +81,7 @@ class QrDialog(QDialog):
         caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         caption.setWordWrap(True)
         layout.addWidget(caption)
+        self.caption = caption
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -119,8 +120,11 @@ class QrDialog(QDialog):
         """Hide the code and disable saving it; a new one is shown by clicking QR code."""
         self.image.clear()
         self.image.setStyleSheet("")
+        self.image.setWordWrap(True)
+        self.image.setMinimumWidth(400)
         self.image.setText(self.tr("The code was hidden, because it signs in as the "
-                                   "cardholder. Click QR code again to show it anew."))
+                                   "cardholder. Click Show QR code again to show it anew."))
+        self.caption.hide()
         self.save_png_button.setEnabled(False)
         self.save_svg_button.setEnabled(False)
         self._show_status(self.tr("The code was hidden after %s.")
