@@ -6,7 +6,8 @@ when the proxy asks for them). The system's proxies are the environment's
 (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``, in either case) and, when the
 environment names none, the operating system's settings as Python's standard library reads
 them (``urllib.request.getproxies()``: the Windows registry, macOS System Configuration).
-Hosts the system exempts (``NO_PROXY``, the Windows bypass list) go direct.
+Hosts the system exempts (``NO_PROXY``, the Windows bypass list) go direct, and so does this
+computer itself (``localhost``, ``127.0.0.1``, ``::1``: the built-in sandbox), as browsers do.
 
 TLS is unchanged through a proxy: an https call tunnels through it (CONNECT) and verifies
 the EnKash server's certificate end to end, so the proxy never sees the request in clear.
@@ -16,29 +17,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .errors import EnkashError, ErrorKind
-
-NO_PROXY = "none"
-PROXY_SCHEMES = ("http", "https")
-
-
-def check_proxy_setting(setting: str) -> str:
-    """The profile's proxy setting cleaned, or BAD_INPUT with a sentence."""
-    text = setting.strip()
-    if text == "" or text.lower() == NO_PROXY:
-        return text.lower()
-    problem = ("Proxy must be empty (the system's proxies), 'none', or a proxy address such "
-               "as http://proxy.example.com:8080.")
-    if any(ord(c) < 0x21 or ord(c) > 0x7E for c in text):
-        raise EnkashError(ErrorKind.BAD_INPUT, problem, field="proxy")
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        raise EnkashError(ErrorKind.BAD_INPUT, problem, field="proxy") from None
-    if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname or port == 0:
-        raise EnkashError(ErrorKind.BAD_INPUT, problem, field="proxy")
-    return text
+from .validation import NO_PROXY, is_loopback_host
 
 
 def proxy_for(url: str, setting: str = "") -> str | None:
@@ -61,7 +40,7 @@ def proxy_for(url: str, setting: str = "") -> str | None:
         port = parts.port
     except ValueError:
         port = None
-    if urllib.request.proxy_bypass(f"{host}:{port}" if port else host):
+    if is_loopback_host(host) or urllib.request.proxy_bypass(f"{host}:{port}" if port else host):
         return None
     if "://" not in proxy:  # the registry and some variables give host:port only
         proxy = f"http://{proxy}"

@@ -71,9 +71,9 @@ def secret_forms(secret: str) -> frozenset[str]:
     import json
     from urllib.parse import quote, quote_plus
 
-    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret),
+    raw = secret.encode("utf-8", "surrogatepass")  # a value from the environment may hold one
+    forms = {secret, quote(raw, safe=""), quote(raw), quote_plus(raw),
              json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
-    raw = secret.encode("utf-8", "surrogatepass")
     for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
         text = encoded.decode("ascii")
         forms.update({text, text.rstrip("=")})

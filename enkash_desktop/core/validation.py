@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from .errors import EnkashError, ErrorKind
 from .models import Cardholder, Profile
-from .proxies import check_proxy_setting
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]+")
 _LOOKS_LIKE_EXAMPLE = re.compile(r"[A-Z0-9]{9,10}")
@@ -280,3 +279,26 @@ def secret_problems(values: dict[str, str]) -> dict[str, str]:
     return _problems({
         kind: (lambda k=kind: check_header_value(k, values[k])) for kind in values
     })
+
+
+NO_PROXY = "none"
+PROXY_SCHEMES = ("http", "https")
+
+
+def check_proxy_setting(setting: str) -> str:
+    """The profile's proxy setting cleaned, or BAD_INPUT with a sentence."""
+    text = setting.strip()
+    if text == "" or text.lower() == NO_PROXY:
+        return text.lower()
+    problem = ("Proxy must be empty (the system's proxies), 'none', or a proxy address such "
+               "as http://proxy.example.com:8080.")
+    if any(ord(c) < 0x21 or ord(c) > 0x7E for c in text):
+        raise EnkashError(ErrorKind.BAD_INPUT, problem, field="proxy")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise EnkashError(ErrorKind.BAD_INPUT, problem, field="proxy") from None
+    if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname or port == 0:
+        raise EnkashError(ErrorKind.BAD_INPUT, problem, field="proxy")
+    return text

@@ -89,20 +89,23 @@ def test_tls_verification_is_unchanged_through_the_proxy(
     assert b"authorization" not in bytes(proxy.seen).lower()
 
 
-def test_plain_http_goes_through_the_proxy_and_no_proxy_is_honoured(
-        monkeypatch: pytest.MonkeyPatch, proxy: ConnectProxy, sandbox: Sandbox) -> None:
-    # Plain http is only allowed on loopback, so the proxy forwards to 127.0.0.1 here.
-    monkeypatch.setenv("http_proxy", proxy.url)
+def test_this_computer_and_no_proxy_hosts_go_direct(
+        monkeypatch: pytest.MonkeyPatch, proxy: ConnectProxy, sandbox: Sandbox,
+        tls: tuple[TlsFront, Path]) -> None:
+    front, ca = tls
+    for name in ("HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, proxy.url)
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    # The sandbox on loopback: never through the system's proxy, as browsers do.
     with EnkashClient(demo_profile(sandbox.base_url), demo_secrets()) as client:
         assert client.send_sso(DEMO_CARDHOLDERS[0]).ok
-    assert [line.split(" ")[:2] for line in proxy.request_lines] == [
-        ["POST", f"{sandbox.base_url}/oauth/token"]]  # one kept-alive connection
-    assert len(sandbox.calls) == 2
-    before = proxy.connections
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    with EnkashClient(demo_profile(sandbox.base_url), demo_secrets()) as client:
-        assert client.send_sso(DEMO_CARDHOLDERS[0]).ok
-    assert proxy.connections == before and len(sandbox.calls) == 4
+    assert proxy.connections == 0 and len(sandbox.calls) == 2
+    # A host on NO_PROXY goes direct: enkash.test exists only for the proxy, so it fails.
+    monkeypatch.setenv("NO_PROXY", f"localhost,{HOST}")
+    with EnkashClient(demo_profile(f"https://{HOST}:{front.port}"), demo_secrets()) as client:
+        result = client.send_sso(DEMO_CARDHOLDERS[0])
+    assert result.error is not None and result.error.kind is ErrorKind.NETWORK
+    assert proxy.connections == 0
 
 
 def test_a_profile_may_name_its_proxy_or_none(
@@ -131,6 +134,9 @@ def test_how_a_proxy_is_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
     assert proxy_for(url, "http://own.proxy:1") == "http://own.proxy:1"
     monkeypatch.delenv("NO_PROXY")
     assert proxy_for(url, "None") is None
+    for local in ("http://127.0.0.1:8080", "http://localhost", "http://[::1]:9"):
+        assert proxy_for(local) is None  # this computer: direct
+        assert proxy_for(local, "http://own.proxy:1") == "http://own.proxy:1"
 
 
 def test_the_command_line_uses_the_environments_proxy(

@@ -150,3 +150,41 @@ def test_the_curl_import_answers_every_text(command: str) -> None:
         parse_curl(command)
     except EnkashError as exc:
         assert exc.message.endswith(".") and exc.message[0].isupper()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), _URLS, st.sampled_from(["none", "NONE", " ", "ftp://x",
+                                                               "http://[::1", "http://p:0"])))
+def test_a_proxy_setting_is_clean_or_refused_with_a_sentence(value: str) -> None:
+    from enkash_desktop.core.validation import check_proxy_setting
+
+    try:
+        cleaned = check_proxy_setting(value)
+    except EnkashError as exc:
+        assert exc.message.endswith(".") and exc.field == "proxy"
+        return
+    if cleaned not in ("", "none"):
+        httpx.Proxy(cleaned)  # what the client builds from it
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=20), st.text(max_size=20))
+@example("https://[::1", "\ud800", "x")
+def test_a_login_identity_is_made_from_anything(url: str, user: str, client: str) -> None:
+    from enkash_desktop.core.lockout import LoginIdentity
+
+    profile = Profile(name="P", auth_base_url=url, username=user, oauth_client_id=client)
+    identity = LoginIdentity.of(profile)
+    assert identity.key == LoginIdentity.of(profile.with_changes(name="P (copy)")).key
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60), st.lists(st.text(min_size=3, max_size=12).filter(
+    lambda s: "\u2022" not in s), max_size=3))  # the mask is made of bullets
+@example("x=%F0%9F%98%80 \ud800", ["\ud800ab", "Pa55+w/rd=X"])
+def test_masking_never_fails_and_leaves_no_secret(text: str, secrets: list[str]) -> None:
+    from enkash_desktop.core.redaction import mask_secrets
+
+    masked = mask_secrets(text + " " + " ".join(secrets), secrets)
+    for secret in secrets:
+        assert secret not in masked
