@@ -107,3 +107,25 @@ def test_processes_started_together_never_pass_the_guard(tmp_path: Path,
         assert _logins(sb) == 2  # never more than two unconfirmed failures in a row
         assert _stored_count(tmp_path, profile) == _logins(sb)
         assert DEMO.username not in sb.locked_users
+
+
+def test_at_most_one_login_per_identity_is_in_flight(tmp_path: Path) -> None:
+    """Two processes logging in with the same user: the second waits for the first."""
+    with Sandbox() as sb:
+        _save(tmp_path, _profile(sb, "Team UAT"), _profile(sb, "Team UAT (copy)"))
+        sb.set_fault("delay", endpoint="token", delay_s=1.0)
+        procs = [subprocess.Popen([sys.executable, "-m", "enkash_desktop.cli", "token",
+                                   "--profile", name], env=_env(tmp_path, GOOD),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                 for name in ("Team UAT", "Team UAT (copy)")]
+        try:
+            errors = [proc.communicate(timeout=60)[1] for proc in procs]
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait(10)
+        assert [proc.returncode for proc in procs] == [0, 0], errors
+        times = sorted(c.time for c in sb.calls if c.path == "/oauth/token")
+        assert len(times) == 2
+        assert times[1] - times[0] >= 0.9  # the second was sent after the first's answer
