@@ -3,7 +3,7 @@
 A client keeps its connections (keep-alive) and its bearer token, so it lives as long as
 the profile and secrets it was made for. Any change of a field means a new client; the old
 one is closed at once when idle, or by :meth:`ClientPool.finished` when its call ends.
-Failed logins are counted per login (core.lockout), whatever profile sends it.
+The demo's failed logins are counted apart from the user's, in memory only.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class ClientPool:
 
     def __init__(self, failures: FailureCounter | None = None) -> None:
         self.failures = failures
+        self._demo_failures: FailureCounter | None = None
         self._client: EnkashClient | None = None
         self._key: tuple[Profile, Secrets] | None = None
         self._busy: set[int] = set()
@@ -40,9 +41,10 @@ class ClientPool:
         old = self._client
         if old is not None and id(old) not in self._busy:
             old.close()
-        del demo  # one counter for every profile, the demo's too: it counts per login, and
-        # a copy of the demo profile sends the same login (see core.lockout)
-        failures = self.failures = self.failures or MemoryFailureCounter()
+        if demo:
+            failures = self._demo_failures = self._demo_failures or MemoryFailureCounter()
+        else:
+            failures = self.failures = self.failures or MemoryFailureCounter()
         self._client = EnkashClient(profile, secrets, failures=failures)
         self._key = key
         return self._client

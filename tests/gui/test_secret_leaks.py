@@ -152,7 +152,7 @@ def test_an_echoing_server_leaks_no_form_of_a_secret(qtbot: Any, make_window: An
     password, client_secret = unique("pw") + "+/=", unique("cs") + "+/="
     bearer = unique("tok") + "+/="
     with CannedServer(status=400, echo=True) as server:
-        window.new_profile()
+        window.profiles.new_profile()
         p = window.partner
         retype(qtbot, p.name_edit, "Echo")
         retype(qtbot, p.base_url_edit, server.base_url)

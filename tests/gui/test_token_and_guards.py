@@ -134,7 +134,14 @@ def test_production_marker_and_confirmation(qtbot: Any, window: MainWindow, sand
 def test_a_copy_of_the_profile_cannot_add_failures(qtbot: Any, window: MainWindow,
                                                    sandbox: Sandbox, asker: Asker) -> None:
     """File → Duplicate profile sends the same login: the count is per login, not per name."""
-    retype(qtbot, window.partner.password_edit, "wrong-password")
+    window.profiles.new_profile()  # the user's own profile (the demo counts apart)
+    p = window.partner
+    for edit, text in ((p.name_edit, "Team UAT"), (p.base_url_edit, sandbox.base_url),
+                       (p.partner_id_edit, DEMO.partner_id), (p.username_edit, DEMO.username),
+                       (p.oauth_client_edit, DEMO.oauth_client_id),
+                       (p.client_secret_edit, DEMO.oauth_client_secret),
+                       (p.password_edit, "wrong-password")):
+        retype(qtbot, edit, text)
     for _ in range(2):
         get_token(qtbot, window)
         assert "refused the login details" in window.result.outcome.text()
