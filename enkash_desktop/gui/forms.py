@@ -1,4 +1,4 @@
-"""The input panels: the partner profile (with its secrets) and the cardholder form.
+"""The partner panel: the profile (with its secrets); the cardholder form is re-exported.
 
 Panels only collect values and show messages; what is valid is decided by
 :mod:`enkash_desktop.core.validation`, which the window calls as the user types.
@@ -6,20 +6,17 @@ Panels only collect values and show messages; what is valid is decided by
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QRadioButton,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -36,106 +33,22 @@ from enkash_desktop.core.choices import (
     PayloadEncryption,
 )
 
+from .cardholder_form import CardholderForm
+from .form_rows import FieldRows, form_layout, line_edit
 from .qtprops import set_enum
 from .widgets import (
     PRODUCTION_COLOR,
     SUCCESS_COLOR,
     WARNING_COLOR,
     Banner,
-    FieldMessage,
     SecretLineEdit,
 )
 
 if TYPE_CHECKING:  # the models load with the first profile, after the first paint
-    from enkash_desktop.core.models import Cardholder, Profile, Secrets
+    from enkash_desktop.core.models import Profile, Secrets
 
 PROFILE_TEXT_FIELDS = ("name", "base_url", "auth_base_url", "portal_url", "partner_id",
                        "portal_partner", "username", "oauth_client_id", "login_client_id")
-CARDHOLDER_FIELDS = ("card_account_id", "company_id", "enkash_card_id")
-
-
-def _plain(label: str) -> str:
-    return label.replace("&&", "\0").replace("&", "").replace("\0", "&")
-
-
-_W = TypeVar("_W", bound=QWidget)
-
-
-class FieldRows:
-    """Rows of a form: a label (the input's buddy), the input and a message line under it.
-
-    A row's message line is made the first time it has something to say: most fields never
-    do, and the window starts quicker without a hidden label per field.
-    """
-
-    def __init__(self, layout: QFormLayout) -> None:
-        self.layout = layout
-        self.inputs: dict[str, QWidget] = {}
-        self.labels: dict[str, QLabel] = {}
-        self.messages: dict[str, FieldMessage] = {}
-        self.columns: dict[str, QVBoxLayout] = {}
-        self.order: list[QWidget] = []
-
-    def add(self, key: str, label_text: str, widget: _W, *, help_text: str = "",
-            extra: QWidget | None = None) -> _W:
-        label = QLabel(label_text)
-        label.setBuddy(widget)
-        widget.setAccessibleName(_plain(label_text))
-        if help_text:
-            widget.setToolTip(help_text)
-            widget.setAccessibleDescription(help_text)
-        column = QVBoxLayout()  # a layout, not a widget: one widget fewer to build and paint
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        if extra is not None:
-            row = QHBoxLayout()
-            row.setSpacing(6)
-            row.addWidget(widget, 1)
-            row.addWidget(extra)
-            column.addLayout(row)
-        else:
-            column.addWidget(widget)
-        self.layout.addRow(label, column)
-        self.inputs[key] = widget
-        self.labels[key] = label
-        self.columns[key] = column
-        self.order.append(widget)
-        if extra is not None:
-            self.order.append(extra)
-        return widget
-
-    def message(self, key: str) -> str:
-        """The message shown under field ``key`` (empty when none)."""
-        message = self.messages.get(key)
-        return message.text() if message is not None else ""
-
-    def show(self, key: str, text: str, kind: str = "error") -> None:
-        message = self.messages.get(key)
-        if message is None:
-            if not text:
-                return
-            message = self.messages[key] = FieldMessage()
-            self.columns[key].addWidget(message)
-        message.show_message(text, kind)
-        widget = self.inputs[key]
-        widget.setAccessibleDescription(text or widget.toolTip())  # the help, when no message
-
-
-def _form_layout() -> QFormLayout:
-    form = QFormLayout()
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    set_enum(form, "labelAlignment", "AlignRight|AlignTop")
-    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-    form.setHorizontalSpacing(10)
-    form.setVerticalSpacing(6)
-    return form
-
-
-def _line(placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    edit.setClearButtonEnabled(False)
-    return edit
 
 
 class PartnerPanel(QWidget):
@@ -156,10 +69,25 @@ class PartnerPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(10)
+        chooser_label = self._build_profile(outer)
+        self._build_connection(outer)
+        self._build_login(outer)
+        self._build_manual(outer)
+        outer.addStretch(1)
+        self.rows = (self.profile_rows, self.conn_rows, self.login_rows, self.manual_rows)
+        labels = [chooser_label, *(label for rows in self.rows for label in rows.labels.values())]
+        width = max(label.sizeHint().width() for label in labels)
+        for row_label in labels:
+            row_label.setMinimumWidth(width)
+            set_enum(row_label, "alignment", "AlignRight|AlignVCenter")
+        self._connect()
+        self._environment_changed()
 
-        # -- profile ---------------------------------------------------------------------
+    def _build_profile(self, outer: QVBoxLayout) -> QLabel:
+        """The chooser with New, Save and Delete; the name; the environment. Returns the
+        chooser's label (aligned with the rows' labels)."""
         profile_box = QGroupBox(self.tr("Profile"))
-        profile_form = _form_layout()
+        profile_form = form_layout()
         profile_box.setLayout(profile_form)
         self.profile_rows = FieldRows(profile_form)
 
@@ -192,7 +120,7 @@ class PartnerPanel(QWidget):
         profile_form.addRow(chooser_label, chooser)
 
         self.name_edit = self.profile_rows.add(
-            "name", self.tr("Profile &name"), _line(self.tr("For example: Acme HRMS (UAT)")))
+            "name", self.tr("Profile &name"), line_edit(self.tr("For example: Acme HRMS (UAT)")))
         self.environment_combo = QComboBox()
         for env, text in (
             (Environment.SANDBOX, self.tr("Sandbox (this computer)")),
@@ -221,28 +149,30 @@ class PartnerPanel(QWidget):
                               extra=badges)
         self.profile_rows.order.remove(badges)
         outer.addWidget(profile_box)
+        return chooser_label
 
-        # -- connection ------------------------------------------------------------------
+    def _build_connection(self, outer: QVBoxLayout) -> None:
+        """URLs, partner id, SSO partner name, timeout and payload encryption."""
         conn_box = QGroupBox(self.tr("Connection"))
-        conn_form = _form_layout()
+        conn_form = form_layout()
         conn_box.setLayout(conn_form)
         self.conn_rows = FieldRows(conn_form)
         self.base_url_edit = self.conn_rows.add(
-            "base_url", self.tr("&Base URL"), _line(SUGGESTED_BASE_URLS[0]),
+            "base_url", self.tr("&Base URL"), line_edit(SUGGESTED_BASE_URLS[0]),
             help_text=self.tr("Where the SSO call goes, for example %s.") % SUGGESTED_BASE_URLS[0])
         self.auth_url_edit = self.conn_rows.add(
             "auth_base_url", self.tr("&Auth base URL"),
-            _line(self.tr("Same as the base URL")),
+            line_edit(self.tr("Same as the base URL")),
             help_text=self.tr("Where /oauth/token is, for example %s. Leave empty to use the "
                               "base URL.") % SUGGESTED_AUTH_URLS[0])
         self.portal_url_edit = self.conn_rows.add(
-            "portal_url", self.tr("Portal U&RL"), _line(),
+            "portal_url", self.tr("Portal U&RL"), line_edit(),
             help_text=self.tr("The rewards portal. Leave empty to use the environment's "
                               "portal."))
         self.partner_id_edit = self.conn_rows.add(
-            "partner_id", self.tr("Partner &id"), _line(self.tr("For example: CRMXWB3ZM")))
+            "partner_id", self.tr("Partner &id"), line_edit(self.tr("For example: CRMXWB3ZM")))
         self.portal_partner_edit = self.conn_rows.add(
-            "portal_partner", self.tr("SSO partner na&me"), _line(self.tr("For example: hrms")),
+            "portal_partner", self.tr("SSO partner na&me"), line_edit(self.tr("For example: hrms")),
             help_text=self.tr("The partner's short name in the portal link."))
         self.timeout_spin = QDoubleSpinBox()
         self.timeout_spin.setRange(1.0, 600.0)
@@ -274,18 +204,19 @@ class PartnerPanel(QWidget):
         self.conn_rows.columns["encryption"].addWidget(self.encryption_note)
         outer.addWidget(conn_box)
 
-        # -- login -----------------------------------------------------------------------
+    def _build_login(self, outer: QVBoxLayout) -> None:
+        """The password grant's details and secrets, with Get token and its countdown."""
         login_box = QGroupBox(self.tr("Login"))
-        login_form = _form_layout()
+        login_form = form_layout()
         login_box.setLayout(login_form)
         self.login_rows = FieldRows(login_form)
         self.username_edit = self.login_rows.add(
-            "username", self.tr("Login &user"), _line(self.tr("Often a mobile number")))
+            "username", self.tr("Login &user"), line_edit(self.tr("Often a mobile number")))
         self.oauth_client_edit = self.login_rows.add(
-            "oauth_client_id", self.tr("OAuth &client id"), _line())
+            "oauth_client_id", self.tr("OAuth &client id"), line_edit())
         self.login_client_edit = self.login_rows.add(
             "login_client_id", self.tr("Lo&gin client id"),
-            _line(self.tr("The partner's company id")))
+            line_edit(self.tr("The partner's company id")))
         self.password_edit = self.login_rows.add(
             "password", self.tr("Pass&word"), SecretLineEdit())
         self.client_secret_edit = self.login_rows.add(
@@ -303,9 +234,10 @@ class PartnerPanel(QWidget):
         login_form.addRow("", token_row)
         outer.addWidget(login_box)
 
-        # -- manual token ----------------------------------------------------------------
+    def _build_manual(self, outer: QVBoxLayout) -> None:
+        """A bearer token and cookie the user already has."""
         manual_box = QGroupBox(self.tr("Manual token (optional)"))
-        manual_form = _form_layout()
+        manual_form = form_layout()
         manual_box.setLayout(manual_form)
         self.manual_rows = FieldRows(manual_form)
         self.authorization_edit = self.manual_rows.add(
@@ -319,14 +251,8 @@ class PartnerPanel(QWidget):
                               "the cookie from Get token's reply is sent, if it set one."))
         self.cookie_edit.setPlaceholderText(self.tr("Usually not needed"))
         outer.addWidget(manual_box)
-        outer.addStretch(1)
 
-        self.rows = (self.profile_rows, self.conn_rows, self.login_rows, self.manual_rows)
-        labels = [chooser_label, *(label for rows in self.rows for label in rows.labels.values())]
-        width = max(label.sizeHint().width() for label in labels)
-        for row_label in labels:
-            row_label.setMinimumWidth(width)
-            set_enum(row_label, "alignment", "AlignRight|AlignVCenter")
+    def _connect(self) -> None:
         for widget in self._text_inputs().values():
             widget.textChanged.connect(self._emit_changed)
         for key, widget in self._text_inputs().items():
@@ -340,7 +266,6 @@ class PartnerPanel(QWidget):
         self.save_button.clicked.connect(self.saveRequested)
         self.delete_button.clicked.connect(self.deleteRequested)
         self.get_token_button.clicked.connect(self.getTokenRequested)
-        self._environment_changed()
 
     # -- values ------------------------------------------------------------------------
 
@@ -525,145 +450,4 @@ class PartnerPanel(QWidget):
             self.changed.emit()
 
 
-class CardholderForm(QGroupBox):
-    """Who the token is for: the three EnKash ids and employee or admin."""
-
-    changed = Signal()
-    findCardRequested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Cardholder"), parent)
-        self.touched: set[str] = set()
-        self._loading = False
-        form = _form_layout()
-        self.setLayout(form)
-        self.rows = FieldRows(form)
-        self.card_account_edit = self.rows.add(
-            "card_account_id", self.tr("Card &account id"),
-            _line(self.tr("For example: CAQL8YCV3")))
-        self.company_edit = self.rows.add(
-            "company_id", self.tr("Com&pany id"), _line(self.tr("For example: CEK1PU9AOO")))
-        self.find_card_button = QPushButton(self.tr("Find card…"))
-        self.find_card_button.setAccessibleName(self.tr("Find card"))
-        self.find_card_button.setToolTip(self.tr(
-            "List the cards of this card account and choose one (Ctrl+Shift+F). Fill in the "
-            "card account id and the company id first."))
-        self.find_card_button.setEnabled(False)
-        self.find_card_button.clicked.connect(self.findCardRequested)
-        self.card_id_edit = self.rows.add(
-            "enkash_card_id", self.tr("En&Kash card id"), _line(self.tr("For example: EKCDM5AVZY")),
-            extra=self.find_card_button)
-        kind_box = QWidget()
-        kind_row = QHBoxLayout(kind_box)
-        kind_row.setContentsMargins(0, 0, 0, 0)
-        self.employee_radio = QRadioButton(self.tr("Emplo&yee"))
-        self.admin_radio = QRadioButton(self.tr("HR / company a&dmin"))
-        self.employee_radio.setAccessibleName(self.tr("Employee card"))
-        self.admin_radio.setAccessibleName(self.tr("HR or company admin card"))
-        self.employee_radio.setToolTip(self.tr("The link opens the employee rewards page."))
-        self.admin_radio.setToolTip(self.tr("The link opens the company's reward account page."))
-        self.kind_group = QButtonGroup(self)
-        self.kind_group.addButton(self.employee_radio)
-        self.kind_group.addButton(self.admin_radio)
-        self.employee_radio.setChecked(True)
-        kind_row.addWidget(self.employee_radio)
-        kind_row.addWidget(self.admin_radio)
-        kind_row.addStretch(1)
-        kind_label = QLabel(self.tr("Card type"))
-        kind_label.setBuddy(self.employee_radio)
-        form.addRow(kind_label, kind_box)
-        for key, widget in self.rows.inputs.items():
-            assert isinstance(widget, QLineEdit)
-            widget.textChanged.connect(self._emit_changed)
-            widget.textEdited.connect(lambda _t, k=key: self.touched.add(k))
-        self.admin_radio.toggled.connect(self._emit_changed)
-        self._busy = False
-        for edit in (self.card_account_edit, self.company_edit):
-            edit.textChanged.connect(self._update_find_card)
-
-    def can_find_card(self) -> bool:
-        """True when the card account and company ids are valid, so their cards can be listed."""
-        from enkash_desktop.core.errors import EnkashError
-        from enkash_desktop.core.validation import check_id
-
-        try:
-            check_id("card_account_id", self.card_account_edit.text())
-            check_id("company_id", self.company_edit.text())
-        except EnkashError:
-            return False
-        return True
-
-    def _update_find_card(self) -> None:
-        self.find_card_button.setEnabled(not self._busy and self.can_find_card())
-
-    def use_card(self, enkash_card_id: str, admin: bool) -> None:
-        """Fill in a card chosen from the list (and admin when the list says so), as typed."""
-        self.card_id_edit.setText(enkash_card_id)
-        self.touched.add("enkash_card_id")
-        if admin:
-            self.admin_radio.setChecked(True)
-
-    def focus_order(self) -> list[QWidget]:
-        return [*self.rows.order, self.employee_radio, self.admin_radio]
-
-    def cardholder(self) -> Cardholder:
-        edits = self.rows.inputs
-        return core.Cardholder(
-            card_account_id=edits["card_account_id"].text(),  # type: ignore[attr-defined]
-            company_id=edits["company_id"].text(),  # type: ignore[attr-defined]
-            enkash_card_id=edits["enkash_card_id"].text(),  # type: ignore[attr-defined]
-            admin=self.admin_radio.isChecked(),
-        )
-
-    def load(self, cardholder: Cardholder) -> None:
-        self._loading = True
-        try:
-            self.touched.clear()
-            self.card_account_edit.setText(cardholder.card_account_id)
-            self.company_edit.setText(cardholder.company_id)
-            self.card_id_edit.setText(cardholder.enkash_card_id)
-            (self.admin_radio if cardholder.admin else self.employee_radio).setChecked(True)
-        finally:
-            self._loading = False
-        self.changed.emit()
-
-    def show_problems(self, problems: dict[str, str], warnings: dict[str, str]) -> None:
-        for key, widget in self.rows.inputs.items():
-            text = problems.get(key, "")
-            if text and isinstance(widget, QLineEdit) and not widget.text() \
-                    and key not in self.touched:
-                text = ""
-            if text:
-                self.rows.show(key, text, "error")
-            else:
-                self.rows.show(key, warnings.get(key, ""), "warning")
-
-    def message(self, key: str) -> str:
-        """The message shown under field ``key`` (empty when none)."""
-        return self.rows.message(key)
-
-    def set_busy(self, busy: bool) -> None:
-        for widget in self.rows.inputs.values():
-            if isinstance(widget, QLineEdit):
-                widget.setReadOnly(busy)
-        self.employee_radio.setEnabled(not busy)
-        self.admin_radio.setEnabled(not busy)
-        self._busy = busy
-        self._update_find_card()
-
-    def is_empty(self) -> bool:
-        """True when none of the three ids is typed."""
-        return not any(edit.text().strip() for edit in self.rows.inputs.values()
-                       if isinstance(edit, QLineEdit))
-
-    def focus_first(self) -> None:
-        self.card_account_edit.setFocus()
-
-    def filter_inputs(self, event_filter: QObject) -> None:
-        """Let ``event_filter`` see the key events of the three id fields (Ctrl+V)."""
-        for edit in self.rows.inputs.values():
-            edit.installEventFilter(event_filter)
-
-    def _emit_changed(self) -> None:
-        if not self._loading:
-            self.changed.emit()
+__all__ = ["CardholderForm", "PartnerPanel"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .atomic import open_atomic, write_atomic
 from .errors import SettingsError, StoreError
-from .history import CallRecord, HistoryFilter, HistoryStore
+from .history import HistoryStore
+from .history_rows import CallRecord, HistoryFilter
 from .login_state import FileFailureCounter
 from .paths import AppPaths
 from .secrets import KEYRING_FAILED_NOTICE, NO_KEYRING_NOTICE, SecretStore

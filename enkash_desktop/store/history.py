@@ -3,7 +3,7 @@
 SQLite in WAL mode, schema versioned with ``PRAGMA user_version`` and a list of migrations.
 Rows hold only redacted text: never the SSO token, the SSO URL or the unredacted reply.
 Connections are per thread (a reader thread and a writer thread each get their own).
-sqlite3 errors are translated into :class:`StoreError` here and nowhere else.
+sqlite3 errors are translated into :class:`StoreError` here and in :mod:`.history_rows` only.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,126 +27,36 @@ from enkash_desktop.core.models import SsoResult
 
 from .atomic import open_atomic
 from .errors import StoreError
+from .history_rows import (
+    BATCH,
+    CREATE_STAGING,
+    ID_COLUMNS,
+    INSERT,
+    MAX_CHAR,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SELECT,
+    SELECT_COLUMNS,
+    SPARSE_COUNT_LIMIT,
+    SPARSE_LIMIT,
+    CallRecord,
+    HistoryFilter,
+    create_fts_triggers,
+    error_code,
+    fts5_available,
+    fts_query,
+    insert_batch,
+    like_escape,
+    record_of,
+    row_of,
+    store_error,
+    where_sql,
+)
 
 if TYPE_CHECKING:  # the card search is loaded only when a lookup is made
     from enkash_desktop.core.cards import CardSearchResult
 
 log = logging.getLogger(__name__)
-
-_COLUMNS = (
-    "time", "profile", "environment", "card_account_id", "company_id", "enkash_card_id",
-    "admin", "http_status", "response_code", "message", "elapsed_ms", "outcome",
-    "request_redacted", "reply_redacted", "error_detail", "kind",
-)  # fmt: skip
-_ID_COLUMNS = ("card_account_id", "company_id", "enkash_card_id")
-_INSERT = f"INSERT INTO calls ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
-_CREATE_STAGING = f"CREATE TEMP TABLE IF NOT EXISTS calls_staging ({', '.join(_COLUMNS)})"
-_STAGE = (
-    f"INSERT INTO temp.calls_staging ({', '.join(_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_COLUMNS))})"
-)
-_UNSTAGE = (
-    f"INSERT INTO calls ({', '.join(_COLUMNS)}) "
-    f"SELECT {', '.join(_COLUMNS)} FROM temp.calls_staging ORDER BY rowid"
-)
-_BATCH = 10_000
-_SELECT_COLUMNS = f"SELECT id, {', '.join(_COLUMNS)}"
-_SELECT = f"{_SELECT_COLUMNS} FROM calls"
-# A text search matching at most this many rows is answered from the indexes, not a scan.
-_SPARSE_LIMIT = 2000
-_SPARSE_COUNT_LIMIT = 100_000
-_REDACTED = "[redacted]"
-# Above any character a prefix can be followed by: makes "starts with" an index range.
-_MAX_CHAR = "\U0010ffff"
-
-
-@dataclass(frozen=True)
-class CallRecord:
-    """One row of the history, as the window shows it."""
-
-    id: int
-    time: float
-    profile: str
-    environment: str
-    card_account_id: str
-    company_id: str
-    enkash_card_id: str
-    admin: bool
-    http_status: int | None
-    response_code: str | None
-    message: str
-    elapsed_ms: float
-    outcome: str
-    request_redacted: str
-    reply_redacted: str
-    error_detail: str
-    kind: str = "sso"  # "sso" for an SSO call, "lookup" for a card search
-
-
-@dataclass(frozen=True)
-class HistoryFilter:
-    """What to show: ``text`` matches an id (exact or prefix) or words of the message."""
-
-    text: str = ""
-    outcome: str | None = None
-    profile: str | None = None
-    since: float | None = None  # epoch seconds, inclusive
-    until: float | None = None  # epoch seconds, exclusive
-
-
-# -- schema ------------------------------------------------------------------------------
-
-
-def _migrate_1(conn: sqlite3.Connection, fts: bool) -> None:
-    conn.execute(
-        """CREATE TABLE calls (
-            id INTEGER PRIMARY KEY,
-            time REAL NOT NULL,
-            profile TEXT NOT NULL DEFAULT '',
-            environment TEXT NOT NULL DEFAULT '',
-            card_account_id TEXT NOT NULL DEFAULT '',
-            company_id TEXT NOT NULL DEFAULT '',
-            enkash_card_id TEXT NOT NULL DEFAULT '',
-            admin INTEGER NOT NULL DEFAULT 0,
-            http_status INTEGER,
-            response_code TEXT,
-            message TEXT NOT NULL DEFAULT '',
-            elapsed_ms REAL NOT NULL DEFAULT 0,
-            outcome TEXT NOT NULL DEFAULT '',
-            request_redacted TEXT NOT NULL DEFAULT '',
-            reply_redacted TEXT NOT NULL DEFAULT '',
-            error_detail TEXT NOT NULL DEFAULT ''
-        )"""
-    )
-    for column in (*_ID_COLUMNS, "outcome", "profile", "time"):
-        conn.execute(f"CREATE INDEX calls_{column} ON calls({column})")
-
-
-def _migrate_2(conn: sqlite3.Connection, fts: bool) -> None:
-    """Full-text search over the message, when this SQLite has FTS5 (else LIKE is used)."""
-    if not fts:
-        return
-    conn.execute(
-        "CREATE VIRTUAL TABLE calls_fts USING fts5(message, content='calls', content_rowid='id')"
-    )
-    _create_fts_triggers(conn)
-    conn.execute("INSERT INTO calls_fts(calls_fts) VALUES ('rebuild')")
-
-
-def _migrate_3(conn: sqlite3.Connection, fts: bool) -> None:
-    """What kind of call a row is: an SSO call (every older row) or a card lookup.
-
-    Adding a column with a constant default rewrites no row, so it is instant at any size.
-    """
-    conn.execute("ALTER TABLE calls ADD COLUMN kind TEXT NOT NULL DEFAULT 'sso'")
-
-
-# Applied in order; migration i brings user_version from i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection, bool], None]] = [
-    _migrate_1, _migrate_2, _migrate_3,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
-
 
 # -- the store ---------------------------------------------------------------------------
 
@@ -220,7 +130,7 @@ class HistoryStore:
     def record(self, result: SsoResult | CardSearchResult) -> int:
         """Store one call (an SSO call or a card lookup) and return its id."""
         with self._translate(), self._write() as conn:
-            cursor = conn.execute(_INSERT, _row_of(result))
+            cursor = conn.execute(INSERT, row_of(result))
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
@@ -230,15 +140,15 @@ class HistoryStore:
         with self._translate(), self._write() as conn:
             # One INSERT ... SELECT per batch: running the FTS trigger once per statement
             # instead of once per executemany row is several times faster.
-            conn.execute(_CREATE_STAGING)
+            conn.execute(CREATE_STAGING)
             batch: list[tuple[Any, ...]] = []
             for result in results:
-                batch.append(_row_of(result))
-                if len(batch) >= _BATCH:
-                    stored += _insert_batch(conn, batch)
+                batch.append(row_of(result))
+                if len(batch) >= BATCH:
+                    stored += insert_batch(conn, batch)
                     batch = []
             if batch:
-                stored += _insert_batch(conn, batch)
+                stored += insert_batch(conn, batch)
         return stored
 
     def apply_retention(
@@ -283,7 +193,7 @@ class HistoryStore:
                     conn.execute(f"DROP TRIGGER IF EXISTS calls_fts_{name}")
                 conn.execute("DELETE FROM calls")
                 conn.execute("INSERT INTO calls_fts(calls_fts) VALUES ('delete-all')")
-                _create_fts_triggers(conn)
+                create_fts_triggers(conn)
             else:
                 conn.execute("DELETE FROM calls")
 
@@ -296,9 +206,9 @@ class HistoryStore:
         with self._translate():
             conn = self._conn()
             from_where, params = self._from_where(conn, filter or HistoryFilter(), before_id)
-            sql = f"{_SELECT_COLUMNS} {from_where} ORDER BY id DESC LIMIT ?"
+            sql = f"{SELECT_COLUMNS} {from_where} ORDER BY id DESC LIMIT ?"
             rows = conn.execute(sql, (*params, limit)).fetchall()
-        return [_record_of(row) for row in rows]
+        return [record_of(row) for row in rows]
 
     def count(self, filter: HistoryFilter | None = None) -> int:
         """How many calls match ``filter``."""
@@ -312,8 +222,8 @@ class HistoryStore:
     def get(self, record_id: int) -> CallRecord | None:
         """One call by id, or None if it is not (or no longer) there."""
         with self._translate():
-            row = self._conn().execute(f"{_SELECT} WHERE id = ?", (record_id,)).fetchone()
-        return None if row is None else _record_of(row)
+            row = self._conn().execute(f"{SELECT} WHERE id = ?", (record_id,)).fetchone()
+        return None if row is None else record_of(row)
 
     def export_csv(self, path: Path, filter: HistoryFilter | None = None) -> int:
         """Write the matching calls to a CSV file (atomically, mode 0o600); returns the count.
@@ -331,9 +241,9 @@ class HistoryStore:
                 writer.writerow([*names[:2], "time_utc", *names[2:]])
                 conn = self._conn()
                 from_where, params = self._from_where(conn, filter or HistoryFilter())
-                sql = f"{_SELECT_COLUMNS} {from_where} ORDER BY id DESC"
+                sql = f"{SELECT_COLUMNS} {from_where} ORDER BY id DESC"
                 for row in conn.execute(sql, params):
-                    record = _record_of(row)
+                    record = record_of(row)
                     values = [getattr(record, n) for n in names]
                     stamp = datetime.fromtimestamp(record.time, UTC).isoformat(timespec="seconds")
                     writer.writerow(neutralise_row([*values[:2], stamp, *values[2:]]))
@@ -373,7 +283,7 @@ class HistoryStore:
         sources = self._text_sources(text) if text else []
         # Collecting ids costs per match, a scan costs per row: for a count (unordered)
         # collecting wins up to many more matches than for a page of the newest rows.
-        limit = _SPARSE_LIMIT if ordered else _SPARSE_COUNT_LIMIT
+        limit = SPARSE_LIMIT if ordered else SPARSE_COUNT_LIMIT
         sparse = bool(sources) and self._few_matches(conn, sources, limit)
         # "+column" keeps SQLite from using that column's index when the id set is known.
         plus = "+" if sparse else ""
@@ -384,9 +294,9 @@ class HistoryStore:
                 params += source_params
         elif sources:
             table = "calls NOT INDEXED"
-            terms = [f"({c} >= ? AND {c} < ?)" for c in _ID_COLUMNS]
-            for _ in _ID_COLUMNS:
-                params += [text, text + _MAX_CHAR]
+            terms = [f"({c} >= ? AND {c} < ?)" for c in ID_COLUMNS]
+            for _ in ID_COLUMNS:
+                params += [text, text + MAX_CHAR]
             fts_sql, fts_params = sources[-1]
             terms.append(f"id IN ({fts_sql})")
             params += fts_params
@@ -406,22 +316,22 @@ class HistoryStore:
         if before_id is not None:
             where.append("id < ?")
             params.append(before_id)
-        return f"FROM {table}{_where_sql(where)}", params
+        return f"FROM {table}{where_sql(where)}", params
 
     def _text_sources(self, text: str) -> list[tuple[str, list[Any]]]:
         """One id query per searched thing: each id column by prefix, then the message."""
         sources: list[tuple[str, list[Any]]] = [
-            (f"SELECT id FROM calls WHERE {c} >= ? AND {c} < ?", [text, text + _MAX_CHAR])
-            for c in _ID_COLUMNS
+            (f"SELECT id FROM calls WHERE {c} >= ? AND {c} < ?", [text, text + MAX_CHAR])
+            for c in ID_COLUMNS
         ]
-        match = _fts_query(text) if self._fts else ""
+        match = fts_query(text) if self._fts else ""
         if match:
             sources.append(("SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?", [match]))
         else:
             sources.append(
                 (
                     "SELECT id FROM calls WHERE message LIKE ? ESCAPE '\\'",
-                    [f"%{_like_escape(text)}%"],
+                    [f"%{like_escape(text)}%"],
                 )
             )
         return sources
@@ -449,7 +359,7 @@ class HistoryStore:
         try:
             conn = self._open()
         except sqlite3.DatabaseError as exc:
-            if _error_code(exc) not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            if error_code(exc) not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
                 raise
             self._set_aside(exc)
             conn = self._open()
@@ -489,7 +399,7 @@ class HistoryStore:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version >= SCHEMA_VERSION:
             return
-        fts = _fts5_available(conn)
+        fts = fts5_available(conn)
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Another process may have migrated while we waited for the write lock.
@@ -544,158 +454,4 @@ class HistoryStore:
         try:
             yield
         except sqlite3.Error as exc:
-            raise _store_error(exc, self.path) from exc
-
-
-def _create_fts_triggers(conn: sqlite3.Connection) -> None:
-    # Not executescript(): it would COMMIT the migration's transaction first.
-    conn.execute(
-        "CREATE TRIGGER calls_fts_insert AFTER INSERT ON calls BEGIN "
-        "INSERT INTO calls_fts(rowid, message) VALUES (new.id, new.message); END"
-    )
-    conn.execute(
-        "CREATE TRIGGER calls_fts_delete AFTER DELETE ON calls BEGIN "
-        "INSERT INTO calls_fts(calls_fts, rowid, message) "
-        "VALUES ('delete', old.id, old.message); END"
-    )
-    conn.execute(
-        "CREATE TRIGGER calls_fts_update AFTER UPDATE OF message ON calls BEGIN "
-        "INSERT INTO calls_fts(calls_fts, rowid, message) "
-        "VALUES ('delete', old.id, old.message); "
-        "INSERT INTO calls_fts(rowid, message) VALUES (new.id, new.message); END"
-    )
-
-
-def _insert_batch(conn: sqlite3.Connection, batch: list[tuple[Any, ...]]) -> int:
-    conn.executemany(_STAGE, batch)
-    count = conn.execute(_UNSTAGE).rowcount
-    conn.execute("DELETE FROM temp.calls_staging")
-    return max(count, 0)
-
-
-def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
-    code = _error_code(exc)
-    detail = f"{path}: {type(exc).__name__}: {exc}"
-    if code == sqlite3.SQLITE_FULL:
-        message = (
-            "The call history could not be saved because the disk is full. Please free some "
-            "space; your calls still work."
-        )
-    elif code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        message = (
-            "The call history is busy in another window or program. Please try again in a moment."
-        )
-    elif code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
-        message = (
-            "The call history file is damaged. Please restart Enkash Desktop to start a new "
-            "history; the old file will be kept."
-        )
-    elif code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN):
-        message = (
-            "The call history file could not be opened for writing. Please check the "
-            "permissions of the data folder."
-        )
-    else:
-        message = "The call history could not be read or saved because of an unexpected error."
-    return StoreError(message, detail)
-
-
-def _error_code(exc: sqlite3.Error) -> int | None:
-    code = getattr(exc, "sqlite_errorcode", None)
-    # Extended result codes keep the primary code in the low byte.
-    return code & 0xFF if isinstance(code, int) else None
-
-
-def _fts5_available(conn: sqlite3.Connection) -> bool:
-    try:
-        conn.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(x)")
-        conn.execute("DROP TABLE temp.fts5_probe")
-    except sqlite3.OperationalError:
-        return False
-    return True
-
-
-def _fts_query(text: str) -> str:
-    """Each word as a quoted FTS5 prefix term: user input can never be FTS syntax."""
-    words = [w for w in text.split() if w]
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _where_sql(where: list[str]) -> str:
-    return f" WHERE {' AND '.join(where)}" if where else ""
-
-
-def _row_of(result: SsoResult | CardSearchResult) -> tuple[Any, ...]:
-    """The row for a result: redacted text only, with the SSO token and URL scrubbed again."""
-    if not isinstance(result, SsoResult):
-        return _lookup_row_of(result)
-    secrets = [s for s in (result.sso_url, result.sso_token) if s and len(s) >= 4]
-
-    def scrub(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, _REDACTED)
-        return text
-
-    card = result.cardholder
-    return (
-        float(result.started_at),
-        result.profile_name,
-        result.environment.value,
-        card.card_account_id,
-        card.company_id,
-        card.enkash_card_id,
-        1 if card.admin else 0,
-        result.http_status,
-        None if result.response_code is None else str(result.response_code),
-        scrub(result.message),
-        float(result.elapsed_ms),
-        result.outcome,
-        scrub(result.request_redacted),
-        scrub(result.reply_redacted),
-        scrub(result.error.detail) if result.error else "",
-        "sso",
-    )
-
-
-def _lookup_row_of(result: CardSearchResult) -> tuple[Any, ...]:
-    """The row for a card lookup: its ids, its summary, its redacted texts (card tokens are
-    masked by the core)."""
-    card = result.cardholder
-    return (
-        float(result.started_at), result.profile_name, result.environment.value,
-        card.card_account_id, card.company_id, card.enkash_card_id, 0, result.http_status,
-        None if result.response_code is None else str(result.response_code),
-        result.summary, float(result.elapsed_ms), result.outcome, result.request_redacted,
-        result.reply_redacted, result.error.detail if result.error else "", result.kind,
-    )
-
-
-def _record_of(row: tuple[Any, ...]) -> CallRecord:
-    (id_, time_, profile, environment, card_account_id, company_id, enkash_card_id, admin,
-     http_status, response_code, message, elapsed_ms, outcome, request_redacted,
-     reply_redacted, error_detail, kind) = row  # fmt: skip
-    return CallRecord(
-        id=int(id_),
-        time=float(time_),
-        profile=profile,
-        environment=environment,
-        card_account_id=card_account_id,
-        company_id=company_id,
-        enkash_card_id=enkash_card_id,
-        admin=bool(admin),
-        http_status=http_status,
-        response_code=response_code,
-        message=message,
-        elapsed_ms=float(elapsed_ms),
-        outcome=outcome,
-        request_redacted=request_redacted,
-        reply_redacted=reply_redacted,
-        error_detail=error_detail,
-        kind=kind,
-    )
-
-
+            raise store_error(exc, self.path) from exc
