@@ -27,6 +27,9 @@ from enkash_desktop import __version__
 if TYPE_CHECKING:
     from enkash_desktop.core import EnkashClient, EnkashError, Profile, Secrets, SsoResult
     from enkash_desktop.core.lockout import FailureCounter
+    from enkash_desktop.store.effective import EffectiveSettings
+    from enkash_desktop.store.policy import Policy
+    from enkash_desktop.store.settings import LoadedSettings
 
 SECRET_ENV = {
     "authorization": "ENKASH_AUTHORIZATION",
@@ -125,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
 
     profiles = sub.add_parser("profiles", help="list saved profiles (no secrets)")
     profiles.add_argument("--json", action="store_true")
+    _add_settings_command(sub)
     return parser
 
 
@@ -183,19 +187,16 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, Failur
 
         with Sandbox() as sb:
             profile = demo_profile(sb.base_url).with_changes(**overrides)
+            if overrides.keys() & {"base_url", "auth_base_url"}:
+                _check_policy(profile, _load_policy())
             yield profile, _env_secrets(demo_secrets()), MemoryFailureCounter()
         return
 
-    from enkash_desktop.store import (
-        AppPaths,
-        FileFailureCounter,
-        SettingsStore,
-        installed_defaults_paths,
-    )
+    from enkash_desktop.store import AppPaths, FileFailureCounter
 
     paths = AppPaths.default()
     failures = FileFailureCounter(paths.login_state_file)
-    loaded = SettingsStore(paths.settings_file, defaults_paths=installed_defaults_paths()).load()
+    loaded, effective = _load_settings()
     if loaded.notice:  # e.g. a damaged settings file was moved aside: say so
         print(loaded.notice, file=sys.stderr)
     settings = loaded.settings
@@ -209,6 +210,7 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, Failur
                               field="profile")
         from enkash_desktop.store import SecretStore
 
+        _check_policy(found.with_changes(**overrides), effective.policy)
         secrets = SecretStore().load(found.name)
         yield found.with_changes(**overrides), _env_secrets(secrets), failures
         return
@@ -219,6 +221,7 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, Failur
             "or --demo to try the built-in sandbox.",
         )
     profile = Profile(name="command line", environment=Environment.CUSTOM, **overrides)
+    _check_policy(profile, effective.policy)
     yield profile, _env_secrets(Secrets()), failures
 
 
@@ -470,10 +473,7 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def _cmd_profiles(args: argparse.Namespace) -> int:
-    from enkash_desktop.store import AppPaths, SettingsStore, installed_defaults_paths
-
-    loaded = SettingsStore(AppPaths.default().settings_file,
-                           defaults_paths=installed_defaults_paths()).load()
+    loaded, _ = _load_settings()
     if loaded.notice:
         print(loaded.notice, file=sys.stderr)
     settings = loaded.settings
@@ -501,6 +501,58 @@ def _print_redacted_crash(exc_type: type[BaseException], exc: BaseException,
     print(redact(text, session_secrets()), file=sys.stderr)
 
 
+# ------------------------------------------------------------------ policy and settings
+
+
+def _load_policy() -> Policy:
+    from enkash_desktop.store.policy import load_policy
+
+    return load_policy()
+
+
+def _load_settings() -> tuple[LoadedSettings, EffectiveSettings]:
+    """The user's settings under the administrator's policy and defaults."""
+    from enkash_desktop.store import AppPaths, installed_defaults_paths
+    from enkash_desktop.store.effective import load_settings
+
+    _, loaded, effective = load_settings(AppPaths.default().settings_file,
+                                         defaults_paths=installed_defaults_paths(),
+                                         policy=_load_policy())
+    return loaded, effective
+
+
+def _check_policy(profile: Profile, policy: Policy) -> None:
+    """Raise BAD_INPUT (exit 2, nothing sent) when the policy forbids this profile."""
+    from enkash_desktop.core import EnkashError, ErrorKind
+
+    refusal = policy.profile_refusal(profile)
+    if refusal:
+        raise EnkashError(ErrorKind.BAD_INPUT, refusal, field="base_url")
+
+
+def _add_settings_command(sub: Any) -> None:
+    settings = sub.add_parser(
+        "settings", help="show every setting in effect and where it comes from",
+        description="Show every setting in effect and where it comes from: the "
+                    "administrator's policy, the administrator's defaults, your own settings, "
+                    "or the built-in value. Secrets are never shown.")
+    settings.add_argument("--json", action="store_true",
+                          help='print one object: {"settings": [{"key", "value", "source"}]}')
+
+
+def _cmd_settings(args: argparse.Namespace) -> int:
+    loaded, effective = _load_settings()
+    if args.json:
+        print(json.dumps(effective.as_json(), ensure_ascii=False))
+        if loaded.notice:
+            print(loaded.notice, file=sys.stderr)
+        return 0
+    if loaded.notice:
+        print(loaded.notice, file=sys.stderr)
+    print(effective.as_text())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # One command, then the process ends. At exit Python would sweep every object it ever
     # loaded for reference cycles, a tenth of a short run; nothing here needs that sweep
@@ -511,6 +563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"send": _cmd_send, "cards": _cmd_cards, "token": _cmd_token, "batch": _cmd_batch,
                 "sandbox": _cmd_sandbox, "profiles": _cmd_profiles}
+    commands["settings"] = _cmd_settings
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:

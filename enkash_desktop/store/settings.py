@@ -74,9 +74,12 @@ class LoadedSettings:
 class SettingsStore:
     """Reads and writes ``settings.json``; merges administrator defaults on load."""
 
-    def __init__(self, path: Path, *, defaults_paths: Sequence[Path] = ()) -> None:
+    def __init__(self, path: Path, *, defaults_paths: Sequence[Path] = (),
+                 policy_profiles: Sequence[Profile] = ()) -> None:
         self.path = Path(path)
         self.defaults_paths = tuple(defaults_paths)
+        # Profiles from the administrator's policy: managed, and ahead of defaults.json.
+        self.policy_profiles = tuple(policy_profiles)
         self._read_only = False
 
     @property
@@ -88,6 +91,10 @@ class SettingsStore:
         """Read the settings, recovering from every problem with defaults and a notice."""
         notices: list[str] = []
         managed = load_admin_defaults(list(self.defaults_paths), notices=notices)
+        if self.policy_profiles:
+            names = {p.name for p in self.policy_profiles}
+            managed = (*(p.with_changes(managed=True) for p in self.policy_profiles),
+                       *(p for p in managed if p.name not in names))
         self._read_only = False
         settings, read_only = self._load_user_file(notices)
         self._read_only = read_only
