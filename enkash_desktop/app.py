@@ -144,25 +144,37 @@ def stop_services(state: dict[str, object]) -> None:
             log.warning("the history was left open at exit: a worker was still using it")
 
 
+def apply_log_level(name: str, handler: logging.Handler | None) -> None:
+    """Log at the level the policy or the user's settings name (INFO when none)."""
+    level = logging.getLevelName(name.upper())
+    if not isinstance(level, int):
+        return
+    logging.getLogger("enkash_desktop").setLevel(level)
+    if handler is not None:
+        handler.setLevel(level)
+
+
 def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None:
     """Create the store (and the sandbox when wanted) and hand them to the window."""
     from enkash_desktop.gui import forget_module_sources
+    from enkash_desktop.store.effective import load_settings
     from enkash_desktop.store.login_state import FileFailureCounter
     from enkash_desktop.store.logs import setup_logging
     from enkash_desktop.store.paths import AppPaths
+    from enkash_desktop.store.policy import load_policy
     from enkash_desktop.store.secrets import SecretStore
-    from enkash_desktop.store.settings import SettingsStore, installed_defaults_paths
+    from enkash_desktop.store.settings import installed_defaults_paths
 
     paths = AppPaths.default().ensure()
-    setup_logging(paths.log_file)
+    handler = setup_logging(paths.log_file)
     from enkash_desktop.gui.crash_dialog import install_crash_hook
 
     # From here on a crash is logged and printed redacted, and shown in the crash dialog.
     install_crash_hook(window, window.support.export_diagnostics)
     log.info("Enkash Desktop %s started", __version__)
-    settings_store = SettingsStore(paths.settings_file,
-                                   defaults_paths=installed_defaults_paths())
-    loaded = settings_store.load()
+    settings_store, loaded, effective = load_settings(
+        paths.settings_file, defaults_paths=installed_defaults_paths(), policy=load_policy())
+    apply_log_level(str(effective.value("log_level")), handler)
     sandbox = None
     if demo or not loaded.settings.profiles:
         from enkash_desktop.sandbox import Sandbox
@@ -177,6 +189,7 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
         sandbox=sandbox,
         demo=demo,
         loaded=loaded,
+        effective=effective,
     )
     window.open_history(lambda: _open_history(paths))
     forget_module_sources()  # of the store and the sandbox

@@ -55,12 +55,15 @@ if TYPE_CHECKING:  # the core's models load with the first profile, after the fi
 
     from enkash_desktop.core.lockout import FailureCounter
     from enkash_desktop.core.models import Cardholder, Profile, Secrets
+    from enkash_desktop.service import ProfileBook
+    from enkash_desktop.store.effective import EffectiveSettings
     from enkash_desktop.store.history import HistoryStore
     from enkash_desktop.store.paths import AppPaths
     from enkash_desktop.store.secrets import SecretStore
     from enkash_desktop.store.settings import LoadedSettings, SettingsStore
 
     from .history_panel import HistoryPanel
+    from .settings_view import SettingsInEffectDialog
     from .worker import Job, Worker
 
     class DemoSource(Protocol):
@@ -112,6 +115,8 @@ class MainWindow(QMainWindow):
         self.closing = False
         self._worker_instance: Worker | None = None  # made on first use, after first paint
         self._curl_filter: PasteFilter | None = None  # with the storage, after first paint
+        self._effective: EffectiveSettings | None = None  # with the administrator's policy
+        self.settings_dialog: SettingsInEffectDialog | None = None
         self._build()
         busy = self._is_busy
         self.form = FormState(self, partner=self.partner, cardholder=self.cardholder,
@@ -288,6 +293,9 @@ class MainWindow(QMainWindow):
                                              self.support.open_log_folder)
         self.diagnostics_action = self._action(help_menu, self.tr("Export &diagnostics…"),
                                                self.support.export_diagnostics)
+        self.settings_view_action = self._action(
+            help_menu, self.tr("Settings in &effect…"), self.show_settings_in_effect,
+            status=self.tr("Show every setting in use and where it comes from."))
         help_menu.addSeparator()
         about = self._action(help_menu, self.tr("&About Enkash Desktop"),
                              self.support.show_about)
@@ -340,6 +348,7 @@ class MainWindow(QMainWindow):
         loaded: LoadedSettings | None = None,
         history_store: HistoryStore | None = None,
         paths: AppPaths | None = None,
+        effective: EffectiveSettings | None = None,
     ) -> None:
         """Connect storage (and the demo) and show the current profile.
 
@@ -364,6 +373,9 @@ class MainWindow(QMainWindow):
 
         self.result.clipboard_guard.seconds = credential_seconds(book.preferences)
         self.result.open_private = book.preferences.get(PREF_OPEN_PRIVATE, True) is not False
+
+        if effective is not None:
+            self._apply_policy(effective, book)
         if history_store is not None:
             self.history_ctl.show(history_store)
         self._restore_layout(book.preferences)
@@ -402,6 +414,60 @@ class MainWindow(QMainWindow):
         if not self.closing:
             self.run_background(_import_http_stack, lambda _: forget_module_sources(),
                                 name="warm-up")
+
+    # =============================================================== policy
+
+    def _apply_policy(self, effective: EffectiveSettings, book: ProfileBook) -> None:
+        """What the administrator's policy sets is locked and says so; refused hosts and
+        production stop Send, Get token, the batch and a pasted cURL."""
+        from enkash_desktop.core.choices import Environment
+
+        from .settings_view import lock_copy_with_secrets, lock_production
+        from .texts import tr_core
+
+        self._effective = effective
+        policy = effective.policy
+
+        def refusals(profile: Profile) -> dict[str, str]:
+            demo = book.demo_profile
+            if demo is not None and (profile.base_url, profile.effective_auth_base_url) == \
+                    (demo.base_url, demo.effective_auth_base_url):
+                return {}  # the built-in simulator on this computer
+            return {key: tr_core(text) for key, text in policy.profile_refusals(profile).items()}
+
+        self.form.refusals = refusals
+        self.curl.host_refusal = policy.host_refusal
+        self.curl.allow_copy_with_secrets = \
+            lambda: effective.value("allow_copy_with_secrets") is not False
+        self.history_ctl.retention = lambda: (effective.value("history_retention_days"),
+                                              effective.value("history_retention_rows"))
+        self.support.extra_facts = lambda: {"settings_in_effect":
+                                            self.effective_settings().as_text()}
+        lock_copy_with_secrets(self.copy_curl_secrets_action, effective)
+        lock_production(self.partner.environment_combo, Environment.PRODUCTION.value, effective)
+
+    def effective_settings(self) -> EffectiveSettings:
+        """The settings in effect now (the user's latest profiles and preferences)."""
+        from enkash_desktop.store.effective import resolve
+        from enkash_desktop.store.policy import Policy
+        from enkash_desktop.store.settings import Settings
+
+        book = self.form.book
+        settings = book.snapshot(keep_first=False) if book is not None else Settings()
+        if self._effective is None:
+            return resolve(settings, Policy())
+        return self._effective.refreshed(settings)
+
+    def show_settings_in_effect(self) -> None:
+        """Help → Settings in effect: every setting, its value and where it comes from."""
+        from .settings_view import SettingsInEffectDialog
+
+        if self.settings_dialog is not None:
+            self.settings_dialog.close()
+            self.settings_dialog.deleteLater()
+        dialog = SettingsInEffectDialog(self.effective_settings(), self)
+        self.settings_dialog = dialog
+        dialog.open()
 
     # =============================================================== the shell
 

@@ -8,7 +8,7 @@ address loses any password or query it carries before it is shown.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,11 @@ class EffectiveSettings:
     items: tuple[EffectiveSetting, ...]
     policy: Policy
     raw: Mapping[str, Any]
+    defaults_names: frozenset[str] = frozenset()
+
+    def refreshed(self, settings: Settings) -> EffectiveSettings:
+        """The same policy and defaults over the user's settings as they are now."""
+        return resolve(settings, self.policy, self.defaults_names)
 
     def value(self, key: str) -> Any:
         """The effective value of a scalar setting (typed, unmasked: not for display)."""
@@ -87,10 +92,11 @@ class EffectiveSettings:
 
 
 def resolve(settings: Settings, policy: Policy,
-            defaults_profiles: Sequence[Profile] = ()) -> EffectiveSettings:
+            defaults_profiles: Iterable[Profile | str] = ()) -> EffectiveSettings:
     """The settings in effect: policy over the user's preferences over the built-in values.
 
-    ``defaults_profiles`` are the profiles read from ``defaults.json`` (to name their source).
+    ``defaults_profiles`` are the profiles (or their names) read from ``defaults.json``, to
+    name their source.
     """
     items: list[EffectiveSetting] = []
     raw: dict[str, Any] = {}
@@ -114,7 +120,7 @@ def resolve(settings: Settings, policy: Policy,
     items.append(EffectiveSetting("current_profile", settings.current_profile or None,
                                   "user" if settings.current_profile else "built-in"))
     policy_names = {p.name for p in policy.profiles}
-    defaults_names = {p.name for p in defaults_profiles}
+    defaults_names = frozenset(p if isinstance(p, str) else p.name for p in defaults_profiles)
     for profile in settings.profiles:
         source = ("policy" if profile.name in policy_names else
                   "defaults" if profile.name in defaults_names else "user")
@@ -122,7 +128,8 @@ def resolve(settings: Settings, policy: Policy,
         for key in ("base_url", "auth_base_url", "portal_url"):
             shown[key] = _safe_url(shown[key])
         items.append(EffectiveSetting(f"profiles.{profile.name}", shown, source))
-    return EffectiveSettings(items=tuple(items), policy=policy, raw=raw)
+    return EffectiveSettings(items=tuple(items), policy=policy, raw=raw,
+                             defaults_names=defaults_names)
 
 
 def load_settings(settings_file: Path, *, defaults_paths: Sequence[Path],

@@ -121,15 +121,21 @@ class Policy:
 
     def profile_refusal(self, profile: Profile) -> str:
         """A sentence when the policy forbids using ``profile``, else ""."""
+        return next(iter(self.profile_refusals(profile).values()), "")
+
+    def profile_refusals(self, profile: Profile) -> dict[str, str]:
+        """Why the policy forbids ``profile``, by the profile field at fault (may be empty)."""
+        out: dict[str, str] = {}
         if profile.is_production and self.values.get("allow_production") is False:
-            return ("Your administrator does not allow production profiles on this "
-                    "computer, so nothing can be sent to EnKash production.")
-        for url in (profile.base_url, profile.auth_base_url):
-            if url.strip():
-                refusal = self.host_refusal(url)
-                if refusal:
-                    return refusal
-        return ""
+            out["environment"] = ("Your administrator does not allow production profiles on "
+                                  "this computer, so nothing can be sent to EnKash "
+                                  "production.")
+        for key in ("base_url", "auth_base_url"):
+            url: str = getattr(profile, key)
+            refusal = self.host_refusal(url) if url.strip() else ""
+            if refusal:
+                out[key] = refusal
+        return out
 
 
 def host_matches(host: str, allowed: Iterable[str]) -> bool:

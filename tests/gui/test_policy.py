@@ -1,0 +1,167 @@
+"""The window under an administrator's policy, started the way the program starts it.
+
+A real policy file (``ENKASH_DESKTOP_POLICY``), the real start-up (`start_services`), the
+built-in sandbox over loopback and a real history file.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QApplication
+
+from enkash_desktop.app import start_services, stop_services
+from enkash_desktop.core.models import Environment
+from enkash_desktop.gui.main_window import MainWindow
+from enkash_desktop.store.paths import AppPaths
+from tests.gui.conftest import Asker
+from tests.gui.gui_helpers import retype, send, sso_calls
+from tests.history_data import build_history
+
+SAMPLE = (Path(__file__).resolve().parents[1] / "data" / "docs_sso_curl_sample.txt").read_text(
+    encoding="utf-8")
+
+STRICT = {
+    "allowed_hosts": ["pay-uat.enkash.in"],
+    "allow_production": False,
+    "allow_copy_with_secrets": False,
+    "history_retention_rows": 2,
+    "update_checks": False,
+    "fancy_new_key": True,
+}
+
+
+@pytest.fixture
+def start_with_policy(qtbot: Any, home: AppPaths, tmp_path: Path, asker: Asker,
+                      monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., MainWindow]]:
+    """Write the policy, then start the window as `enkash-desktop --demo` does."""
+    started: list[tuple[MainWindow, dict[str, object]]] = []
+
+    def start(policy: object) -> MainWindow:
+        path = tmp_path / "policy.json"
+        path.write_text(policy if isinstance(policy, str) else json.dumps(policy))
+        monkeypatch.setenv("ENKASH_DESKTOP_POLICY", str(path))
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        state: dict[str, object] = {}
+        start_services(window, demo=True, state=state)
+        started.append((window, state))
+        start.sandbox = state["sandbox"]  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: window.history is not None, timeout=5000)
+        assert window.wait_for_background(5000)
+        qtbot.wait(10)
+        return window
+
+    yield start
+    for window, state in started:
+        window.close()
+        state["history"] = window.history_store
+        state["workers_idle"] = window.wait_for_background(5000)
+        stop_services(state)
+
+
+def test_policy_locks_the_window_and_refuses_foreign_hosts(
+        qtbot: Any, home: AppPaths, start_with_policy: Callable[..., MainWindow],
+        asker: Asker) -> None:
+    build_history(home.history_file, 5, start=time.time() - 3600)
+    window = start_with_policy(STRICT)
+    sandbox = start_with_policy.sandbox  # type: ignore[attr-defined]
+
+    # The unknown key is reported on screen, never fatal.
+    assert "fancy_new_key" in window.notice_label.text()
+
+    # Copy with secrets is off and says who decided; the menu entry cannot be used.
+    action = window.copy_curl_secrets_action
+    assert not action.isEnabled() and "administrator" in action.toolTip()
+    window.curl.copy_curl_with_secrets()  # the reply view's button reaches the same slot
+    assert not [c for c in asker.calls if c["title"] == "Copy secrets"]
+
+    # Production cannot be chosen.
+    combo = window.partner.environment_combo
+    model = combo.model()
+    assert isinstance(model, QStandardItemModel)
+    item = model.item(combo.findData(Environment.PRODUCTION.value))
+    assert item is not None and not item.isEnabled()
+    assert "administrator" in item.toolTip()
+
+    # The built-in simulator is exempt: the demo sends.
+    send(qtbot, window)
+    assert window.result.outcome.text()
+    assert sso_calls(sandbox) == 1
+
+    # A base URL elsewhere stops Send with a sentence under the field; nothing is sent.
+    retype(qtbot, window.partner.base_url_edit, "https://evil.example")
+    assert not window.send_button.isEnabled()
+    assert "does not allow the host evil.example" in window.send_blocker
+    assert "evil.example" in window.partner.message("base_url")
+    qtbot.keyClick(window.cardholder.card_account_edit, Qt.Key.Key_Return,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert not window.busy and sso_calls(sandbox) == 1
+
+    # A pasted cURL for another host is refused with a sentence and fills nothing.
+    retype(qtbot, window.partner.base_url_edit, sandbox.base_url)
+    before = window.cardholder.cardholder()
+    QApplication.clipboard().setText(SAMPLE)
+    window.curl.ask_curl_text = lambda initial: initial  # type: ignore[method-assign]
+    window.curl.paste_curl()
+    refused = [c for c in asker.calls if c["title"] == "inform"]
+    assert refused and "was not imported" in refused[-1]["text"]
+    assert "test.your-api-server.com" in refused[-1]["text"]
+    assert window.partner.base_url_edit.text() == sandbox.base_url
+    assert window.cardholder.cardholder() == before
+
+    # The Send above was recorded after the policy's retention had cut 5 old calls to 2.
+    store = window.history_store
+    assert store is not None and store.count() == 3
+
+
+def test_settings_in_effect_dialog_shows_each_source(
+        qtbot: Any, start_with_policy: Callable[..., MainWindow]) -> None:
+    window = start_with_policy(STRICT)
+    window.settings_view_action.trigger()
+    dialog = window.settings_dialog
+    assert dialog is not None and dialog.isVisible()
+    rows = {key: (value, source) for key, value, source in dialog.rows()}
+    assert rows["allow_copy_with_secrets"] == ("No", "Set by your administrator")
+    assert rows["allowed_hosts"] == ("pay-uat.enkash.in", "Set by your administrator")
+    assert rows["history_retention_days"] == ("365", "Built-in default")
+    assert "fancy_new_key" in dialog.notes.text()
+    assert "policy.json" in dialog.notes.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_a_damaged_policy_is_reported_and_restrictive(
+        qtbot: Any, start_with_policy: Callable[..., MainWindow]) -> None:
+    window = start_with_policy("{this is not json")
+    notice = window.notice_label.text()
+    assert "could not be read" in notice and "most restrictive" in notice
+    assert not window.copy_curl_secrets_action.isEnabled()
+    retype(qtbot, window.partner.base_url_edit, "https://pay-uat.enkash.in")
+    assert not window.send_button.isEnabled()
+    assert "allows no EnKash host" in window.send_blocker
+
+
+def test_the_diagnostics_zip_holds_the_settings_in_effect(
+        qtbot: Any, tmp_path: Path, start_with_policy: Callable[..., MainWindow]) -> None:
+    import zipfile
+
+    window = start_with_policy(STRICT)
+    target = tmp_path / "diagnostics.zip"
+    window.support.choose_diagnostics_path = lambda: str(target)  # type: ignore[method-assign]
+    window.diagnostics_action.trigger()
+    qtbot.waitUntil(target.exists, timeout=5000)
+    with zipfile.ZipFile(target) as archive:
+        report = json.loads(archive.read("report.json"))
+    text = report["settings_in_effect"]
+    assert "allow_copy_with_secrets" in text and "(policy)" in text
+    assert "history_retention_days" in text and "(built-in)" in text
