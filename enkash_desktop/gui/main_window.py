@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # the core's models load with the first profile, after the fi
 
     from .history_panel import HistoryPanel
     from .settings_view import SettingsInEffectDialog
+    from .update_notice import UpdateNotice
     from .worker import Job, Worker
 
     class DemoSource(Protocol):
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self._curl_filter: PasteFilter | None = None  # with the storage, after first paint
         self._effective: EffectiveSettings | None = None  # with the administrator's policy
         self.settings_dialog: SettingsInEffectDialog | None = None
+        self.update_notice: UpdateNotice | None = None
         self._build()
         busy = self._is_busy
         self.form = FormState(self, partner=self.partner, cardholder=self.cardholder,
@@ -420,6 +422,7 @@ class MainWindow(QMainWindow):
     def _apply_policy(self, effective: EffectiveSettings, book: ProfileBook) -> None:
         """What the administrator's policy sets is locked and says so; refused hosts and
         production stop Send, Get token, the batch and a pasted cURL."""
+        from enkash_desktop import __version__
         from enkash_desktop.core.choices import Environment
 
         from .settings_view import lock_copy_with_secrets, lock_production
@@ -445,6 +448,15 @@ class MainWindow(QMainWindow):
                                             self.effective_settings().as_text()}
         lock_copy_with_secrets(self.copy_curl_secrets_action, effective)
         lock_production(self.partner.environment_combo, Environment.PRODUCTION.value, effective)
+        if self.support.paths is not None and self.update_notice is None:
+            from .update_notice import UpdateNotice, schedule_update_check
+
+            self.update_notice = UpdateNotice(self)
+            self.statusBar().addPermanentWidget(self.update_notice)
+            schedule_update_check(
+                self.update_notice, effective, self.support.paths.cache_dir,
+                lambda fn, ok, bad: self.run_background(fn, ok, bad, name="update check"),
+                __version__)
 
     def effective_settings(self) -> EffectiveSettings:
         """The settings in effect now (the user's latest profiles and preferences)."""

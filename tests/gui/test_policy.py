@@ -165,3 +165,85 @@ def test_the_diagnostics_zip_holds_the_settings_in_effect(
     text = report["settings_in_effect"]
     assert "allow_copy_with_secrets" in text and "(policy)" in text
     assert "history_retention_days" in text and "(built-in)" in text
+
+
+# ------------------------------------------------------------------ the update notice
+
+
+@pytest.fixture
+def no_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    from enkash_desktop.gui import update_notice
+
+    monkeypatch.setattr(update_notice, "CHECK_DELAY_MS", 0)
+
+
+def _feed(version: str) -> bytes:
+    return json.dumps({"version": version, "url": "https://it.example.com/enkash?x=<b>",
+                       "notes": "Faster sends.", "sha256": "0" * 64}).encode()
+
+
+def _settle(qtbot: Any, window: MainWindow) -> None:
+    qtbot.wait(50)  # the planned check starts
+    assert window.wait_for_background(5000)
+    qtbot.wait(20)  # its result reaches the window
+
+
+def test_a_newer_version_shows_a_notice_with_a_link(
+        qtbot: Any, home: AppPaths, no_delay: None,
+        start_with_policy: Callable[..., MainWindow]) -> None:
+    from tests.feed_server import feed_server
+
+    with feed_server() as server:
+        server.body = _feed("99.0.1")
+        window = start_with_policy({"update_feed_url": server.url})
+        notice = window.update_notice
+        assert notice is not None
+        qtbot.waitUntil(notice.isVisible, timeout=5000)
+        assert "Version 99.0.1 is available." in notice.text()
+        # The link is the page IT named, escaped; nothing else was fetched from it.
+        assert 'href="https://it.example.com/enkash?x=&lt;b&gt;"' in notice.text()
+        assert notice.openExternalLinks()
+        assert notice.toolTip() == "Faster sends."
+        assert [(m, b) for m, _, _, b in server.requests] == [("GET", b"")]
+        # At most once a day: a second start the same day does not read the feed again.
+        again = start_with_policy({"update_feed_url": server.url})
+        _settle(qtbot, again)
+        assert len(server.requests) == 1
+        assert again.update_notice is not None and not again.update_notice.isVisible()
+
+
+@pytest.mark.parametrize("body", [_feed("0.1.0"), _feed("0.0.9"),
+                                  b"<html>proxy login</html>", b"x" * 200_000,
+                                  _feed("not.a.version")])
+def test_no_notice_for_the_same_older_or_a_hostile_feed(
+        qtbot: Any, no_delay: None, body: bytes, caplog: pytest.LogCaptureFixture,
+        start_with_policy: Callable[..., MainWindow]) -> None:
+    from enkash_desktop import __version__
+    from tests.feed_server import feed_server
+
+    assert __version__ == "0.1.0"  # the feeds above are written against it
+    with feed_server() as server:
+        server.body = body
+        window = start_with_policy({"update_feed_url": server.url})
+        _settle(qtbot, window)
+        assert len(server.requests) == 1
+    assert window.update_notice is not None and not window.update_notice.isVisible()
+    assert "Traceback" not in caplog.text and "update check failed" not in caplog.text
+
+
+@pytest.mark.parametrize("policy", [{"update_checks": False}, {}])
+def test_nothing_is_fetched_when_checks_are_off_or_no_feed_is_set(
+        qtbot: Any, home: AppPaths, no_delay: None, policy: dict[str, object],
+        start_with_policy: Callable[..., MainWindow]) -> None:
+    from enkash_desktop.store import Settings, SettingsStore
+    from tests.feed_server import feed_server
+
+    with feed_server() as server:
+        server.body = _feed("99.0")
+        # The user's own feed setting is overruled by a policy that turns checks off.
+        url = server.url if policy else ""
+        SettingsStore(home.settings_file).save(Settings(preferences={"update_feed_url": url}))
+        window = start_with_policy(policy)
+        _settle(qtbot, window)
+        assert server.requests == []
+    assert window.update_notice is not None and not window.update_notice.isVisible()
