@@ -4,6 +4,12 @@
 ;
 ; IT can put a defaults.json (the administrator's profiles) beside the setup program; it is
 ; then copied beside enkash-desktop.exe. Without one, the install is the same.
+;
+; IT deployment (packaging/README.md, "IT deployment"): per user by default, per machine with
+; /ALLUSERS (or the choice in the first page); silent with /VERYSILENT /SUPPRESSMSGBOXES
+; /NORESTART (the program is not started after a silent install). Uninstalling keeps the
+; user's settings and history unless the user says so, or /PURGEUSERDATA is given.
+; build.ps1 passes /DSign and a "/Senkash=signtool ..." command when signing is set up.
 
 #ifndef AppVersion
   #define AppVersion "0.0.0"
@@ -21,8 +27,9 @@ AppPublisher=EnKash
 VersionInfoVersion={#AppVersion}
 VersionInfoProductName={#AppName}
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=
-DefaultDirName={localappdata}\Programs\{#AppName}
+PrivilegesRequiredOverridesAllowed=dialog commandline
+; {autopf}: %LOCALAPPDATA%\Programs per user, Program Files per machine (/ALLUSERS).
+DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 UsePreviousAppDir=yes
@@ -37,6 +44,10 @@ WizardStyle=modern
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 CloseApplications=yes
+#ifdef Sign
+SignTool=enkash
+SignedUninstaller=yes
+#endif
 
 [Languages]
 Name: "english"; MessagesFile: "compiler:Default.isl"
@@ -60,3 +71,33 @@ Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags
 [UninstallDelete]
 ; Only what the installer put there; the user's settings, history and keyring entries stay.
 Type: files; Name: "{app}\defaults.json"
+
+[Code]
+// The user's settings and history live in %LOCALAPPDATA%\enkash-desktop (platformdirs). They
+// stay after an uninstall (an upgrade or a reinstall finds them again) unless the user asks,
+// or IT passes /PURGEUSERDATA. A silent uninstall never asks. Secrets in Windows Credential
+// Manager (service "enkash-desktop") are the user's and are not touched.
+function PurgeUserDataRequested(): Boolean;
+var
+  I: Integer;
+begin
+  Result := False;
+  for I := 1 to ParamCount do
+    if CompareText(ParamStr(I), '/PURGEUSERDATA') = 0 then
+      Result := True;
+end;
+
+procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
+var
+  Purge: Boolean;
+begin
+  if CurUninstallStep <> usPostUninstall then
+    Exit;
+  Purge := PurgeUserDataRequested();
+  if (not Purge) and (not UninstallSilent) then
+    Purge := MsgBox('Enkash Desktop was removed. Do you also want to delete your own ' +
+      'settings and the history of your calls from this computer? If you choose No, they ' +
+      'are kept for the next installation.', mbConfirmation, MB_YESNO or MB_DEFBUTTON2) = IDYES;
+  if Purge then
+    DelTree(ExpandConstant('{localappdata}\enkash-desktop'), True, True, True);
+end;
