@@ -505,8 +505,15 @@ def _print_redacted_crash(exc_type: type[BaseException], exc: BaseException,
 
 
 def _load_policy() -> Policy:
+    import logging
+
     from enkash_desktop.store.policy import load_policy
 
+    # The policy's problems reach the user once, as notices on stderr, not again through
+    # logging's last-resort handler (a command has no log file).
+    policy_log = logging.getLogger("enkash_desktop.store.policy")
+    if not policy_log.handlers:
+        policy_log.addHandler(logging.NullHandler())
     return load_policy()
 
 
@@ -544,12 +551,12 @@ def _cmd_settings(args: argparse.Namespace) -> int:
     loaded, effective = _load_settings()
     if args.json:
         print(json.dumps(effective.as_json(), ensure_ascii=False))
-        if loaded.notice:
-            print(loaded.notice, file=sys.stderr)
-        return 0
-    if loaded.notice:
-        print(loaded.notice, file=sys.stderr)
-    print(effective.as_text())
+        notices = loaded.notices
+    else:
+        print(effective.as_text())  # the policy's notices are part of the text
+        notices = tuple(n for n in loaded.notices if n not in effective.policy.notices)
+    if notices:
+        print(" ".join(notices), file=sys.stderr)
     return 0
 
 
