@@ -446,7 +446,8 @@ class MainWindow(QMainWindow):
                                               effective.value("history_retention_rows"))
         self.support.extra_facts = lambda: {"settings_in_effect":
                                             self.effective_settings().as_text()}
-        lock_copy_with_secrets(self.copy_curl_secrets_action, effective)
+        lock_copy_with_secrets(self.copy_curl_secrets_action, self.reply.curl_secrets_button,
+                               effective)
         lock_production(self.partner.environment_combo, Environment.PRODUCTION.value, effective)
         if self.support.paths is not None and self.update_notice is None:
             from .update_notice import UpdateNotice, schedule_update_check

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QComboBox
+    from PySide6.QtWidgets import QComboBox, QPushButton
 
     from enkash_desktop.store.effective import EffectiveSettings
 
@@ -43,6 +43,24 @@ def source_label(source: str) -> str:
         "user": _tr("Your settings"),
         "built-in": _tr("Built-in default"),
     }.get(source, source)
+
+
+def setting_label(key: str) -> str:
+    """A setting's name as a clerk reads it; the key itself is shown in the tooltip."""
+    if key.startswith("profiles."):
+        return _tr("Profile “%s”") % key.removeprefix("profiles.")
+    return {
+        "allowed_hosts": _tr("Allowed EnKash hosts"),
+        "allow_production": _tr("EnKash production allowed"),
+        "allow_copy_with_secrets": _tr("Copying requests with secrets allowed"),
+        "update_checks": _tr("Check for updates"),
+        "history_retention_days": _tr("Days the history is kept"),
+        "history_retention_rows": _tr("Calls the history keeps at most"),
+        "clipboard_clear_seconds": _tr("Seconds before a copied link is cleared (0: never)"),
+        "update_feed_url": _tr("Update feed address"),
+        "log_level": _tr("Log level"),
+        "current_profile": _tr("Profile chosen at start"),
+    }.get(key, key)
 
 
 def value_text(value: Any) -> str:
@@ -75,11 +93,13 @@ class SettingsInEffectDialog(QDialog):
         self.table.setAccessibleName(_tr("Settings in effect"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self._keys = [item.key for item in effective.items]
         for row, item in enumerate(effective.items):
-            cells = (item.key, value_text(item.value), source_label(item.source))
+            cells = (setting_label(item.key), value_text(item.value), source_label(item.source))
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
+                cell.setToolTip(_tr("%s (setting %s)") % (text, item.key) if column == 0
+                                else text)
                 self.table.setItem(row, column, cell)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -99,23 +119,28 @@ class SettingsInEffectDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 480)
 
-    def rows(self) -> list[tuple[str, str, str]]:
-        """What the table shows, row by row (for tests and screen readers)."""
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """Each row's setting key, then what the table shows: name, value and source."""
         def cell(row: int, column: int) -> str:
             item = self.table.item(row, column)
             return item.text() if item is not None else ""
 
-        return [(cell(r, 0), cell(r, 1), cell(r, 2)) for r in range(self.table.rowCount())]
+        return [(key, cell(r, 0), cell(r, 1), cell(r, 2)) for r, key in enumerate(self._keys)]
 
 
-def lock_copy_with_secrets(action: QAction, effective: EffectiveSettings) -> None:
-    """Copy as cURL with secrets is off when the policy says so, and says why."""
+def lock_copy_with_secrets(action: QAction, button: QPushButton,
+                           effective: EffectiveSettings) -> None:
+    """Copy as cURL with secrets (menu and button) is off when the policy says so, and says
+    why."""
     allowed = effective.value("allow_copy_with_secrets") is not False
     action.setEnabled(allowed)
+    button.setEnabled(allowed)
     if not allowed:
         tip = _tr("Copying secrets is turned off. %s") % _tr(LOCKED_TEXT)
         action.setToolTip(tip)
         action.setStatusTip(tip)
+        button.setToolTip(tip)
+        button.setAccessibleDescription(tip)
 
 
 def lock_production(combo: QComboBox, production_value: str,

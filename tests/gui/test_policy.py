@@ -82,6 +82,8 @@ def test_policy_locks_the_window_and_refuses_foreign_hosts(
     # Copy with secrets is off and says who decided; the menu entry cannot be used.
     action = window.copy_curl_secrets_action
     assert not action.isEnabled() and "administrator" in action.toolTip()
+    button = window.reply.curl_secrets_button
+    assert not button.isEnabled() and "administrator" in button.toolTip()
     window.curl.copy_curl_with_secrets()  # the reply view's button reaches the same slot
     assert not [c for c in asker.calls if c["title"] == "Copy secrets"]
 
@@ -125,15 +127,26 @@ def test_policy_locks_the_window_and_refuses_foreign_hosts(
 
 
 def test_settings_in_effect_dialog_shows_each_source(
-        qtbot: Any, start_with_policy: Callable[..., MainWindow]) -> None:
+        qtbot: Any, home: AppPaths, start_with_policy: Callable[..., MainWindow]) -> None:
+    from enkash_desktop.core.models import Profile
+    from enkash_desktop.store import Settings, SettingsStore
+
+    SettingsStore(home.settings_file).save(Settings(profiles=(
+        Profile(name="Mine", base_url="https://pay-uat.enkash.in"),)))
     window = start_with_policy(STRICT)
     window.settings_view_action.trigger()
     dialog = window.settings_dialog
     assert dialog is not None and dialog.isVisible()
-    rows = {key: (value, source) for key, value, source in dialog.rows()}
-    assert rows["allow_copy_with_secrets"] == ("No", "Set by your administrator")
-    assert rows["allowed_hosts"] == ("pay-uat.enkash.in", "Set by your administrator")
-    assert rows["history_retention_days"] == ("365", "Built-in default")
+    rows = {key: (name, value, source) for key, name, value, source in dialog.rows()}
+    assert rows["allow_copy_with_secrets"] == ("Copying requests with secrets allowed", "No",
+                                               "Set by your administrator")
+    assert rows["allowed_hosts"] == ("Allowed EnKash hosts", "pay-uat.enkash.in",
+                                     "Set by your administrator")
+    assert rows["history_retention_days"] == ("Days the history is kept", "365",
+                                              "Built-in default")
+    name, value, source = rows["profiles.Mine"]
+    assert (name, source) == ("Profile “Mine”", "Your settings")
+    assert "https://pay-uat.enkash.in" in value
     assert "fancy_new_key" in dialog.notes.text()
     assert "policy.json" in dialog.notes.text()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
