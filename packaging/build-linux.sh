@@ -42,7 +42,7 @@ DEPENDS="libgl1, libegl1, fontconfig-config, libxkbcommon0, libxkbcommon-x11-0, 
 libxcb-icccm4, libxcb-keysyms1, libxcb-shape0, libglib2.0-0, libdbus-1-3, libfontconfig1, \
 libfreetype6, libx11-6, libx11-xcb1, libxcb1, libxcb-glx0, libxcb-image0, libxcb-randr0, \
 libxcb-render0, libxcb-render-util0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, \
-libxcb-xkb1, libstdc++6, libgcc-s1, zlib1g, libffi8, libsqlite3-0, libssl3"
+libxcb-xkb1, libc6, libstdc++6, libgcc-s1, zlib1g, libffi8, libsqlite3-0, libssl3"
 RECOMMENDS="gnome-keyring"
 
 say "Building Enkash Desktop ${VERSION} for ${ARCH} with $(.venv/bin/pyinstaller --version | sed 's/^/PyInstaller /')."
@@ -82,10 +82,27 @@ if [ -f resources/enkash-desktop.svg ]; then
 fi
 cat > "$STAGE/usr/share/doc/enkash-desktop/copyright" <<COPYRIGHT
 Enkash Desktop ${VERSION}
-Copyright EnKash. Proprietary software for internal distribution only.
+Copyright (C) $(date -u +%Y) EnKash. Proprietary software for internal distribution only.
 The bundled Python, Qt (LGPLv3, PySide6) and Python packages keep their own licences.
 COPYRIGHT
 chmod 0644 "$STAGE/usr/share/doc/enkash-desktop/copyright"
+# A native package's changelog and the two programs' manual pages (lintian asks for them;
+# packaging/linux/lintian-explained.txt lists what is left and why).
+cat > "$STAGE/usr/share/doc/enkash-desktop/changelog" <<CHANGELOG
+enkash-desktop (${VERSION}) unstable; urgency=medium
+
+  * Enkash Desktop ${VERSION}.
+
+ -- Enkash Desktop team <enkash-desktop@localhost>  $(date -u -R)
+CHANGELOG
+gzip -9n "$STAGE/usr/share/doc/enkash-desktop/changelog"
+install -d -m 0755 "$STAGE/usr/share/man/man1"
+for page in packaging/linux/enkash-desktop.1 packaging/linux/enkash-sso.1; do
+  sed "s/@VERSION@/${VERSION}/" "$page" | gzip -9n > "$STAGE/usr/share/man/man1/$(basename "$page").gz"
+  chmod 0644 "$STAGE/usr/share/man/man1/$(basename "$page").gz"
+done
+# Shared libraries are loaded, not run: no execute bit (lintian: shared-library-is-executable).
+find "$STAGE/opt/enkash-desktop" -type f \( -name '*.so' -o -name '*.so.*' \) -exec chmod 0644 {} +
 
 INSTALLED_KB="$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)"
 cat > "$STAGE/DEBIAN/control" <<CONTROL

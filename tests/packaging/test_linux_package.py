@@ -6,6 +6,7 @@ Slow (a PyInstaller build and xz compression). ``ENKASH_REUSE_BUILD=1`` reuses w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -190,3 +191,117 @@ def test_no_secrets_in_any_installed_file(root: Path) -> None:
         data = path.read_bytes()
         for needle in needles:
             assert needle not in data, f"a build-time secret is in {path.relative_to(root)}"
+
+
+# ------------------------------------------------------------------ apt and lintian (as root)
+
+LINTIAN_EXPLAINED = ROOT / "packaging" / "linux" / "lintian-explained.txt"
+# Where a package could leave files outside the users' own folders: folders whose entries
+# are looked at, and (smaller) trees that are walked whole.
+SYSTEM_FOLDERS = ("/opt", "/usr/bin", "/usr/share/doc", "/etc", "/var/lib", "/var/cache",
+                  "/usr/share/applications", "/usr/share/metainfo")
+SYSTEM_TREES = ("/usr/share/icons/hicolor",)
+APT_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+APT_LOCK = ["-o", "DPkg::Lock::Timeout=300"]
+
+
+def _as_root() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("Installing the .deb with apt-get needs root; CI runs these tests as root.")
+
+
+def _apt(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["apt-get", *APT_LOCK, *args], cwd=cwd, env=APT_ENV,
+                          capture_output=True, text=True, timeout=900, check=False)
+
+
+def _ours_on_the_system() -> set[str]:
+    """Every path in SYSTEM_FOLDERS and SYSTEM_TREES whose name mentions enkash."""
+    found: set[str] = set()
+    for folder in SYSTEM_FOLDERS:
+        with contextlib.suppress(FileNotFoundError):
+            found |= {os.path.join(folder, name) for name in os.listdir(folder)
+                      if "enkash" in name.lower()}
+    for tree in SYSTEM_TREES:
+        for top, dirs, files in os.walk(tree):
+            found |= {os.path.join(top, name) for name in dirs + files
+                      if "enkash" in name.lower()}
+    return found
+
+
+def _installed() -> bool:
+    proc = subprocess.run(["dpkg-query", "-W", "-f=${Status}", "enkash-desktop"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    return proc.returncode == 0 and "installed" in proc.stdout.split()
+
+
+def test_apt_installs_self_tests_and_purges_cleanly(deb: Path, tmp_path: Path) -> None:
+    _as_root()
+    if _installed():
+        _apt("purge", "-y", "enkash-desktop")
+    before = _ours_on_the_system()
+    try:
+        install = _apt("install", "-y", f"./{deb.name}", cwd=deb.parent)
+        assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+        assert _installed()
+        listed = subprocess.run(["dpkg", "-L", "enkash-desktop"], capture_output=True,
+                                text=True, timeout=60, check=True).stdout.split("\n")
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+               "ENKASH_DESKTOP_HOME": str(tmp_path / "home")}
+        self_test = subprocess.run(["/usr/bin/enkash-desktop", "--self-test",
+                                    "--keyring-timeout", "2"], env=env, capture_output=True,
+                                   text=True, timeout=180, check=False)
+        assert self_test.returncode == 0, self_test.stdout + self_test.stderr
+        assert "The self-test passed" in self_test.stdout
+        sso = subprocess.run(["/usr/bin/enkash-sso", "send", "--demo", "--json"], env=env,
+                             capture_output=True, text=True, timeout=120, check=False)
+        assert sso.returncode == 0, sso.stderr
+    finally:
+        purge = _apt("purge", "-y", "enkash-desktop")
+    assert purge.returncode == 0, purge.stdout[-3000:] + purge.stderr[-3000:]
+    assert not _installed()
+    # Nothing is left outside the users' folders: every installed path is gone, and no
+    # file or folder named after the program appeared anywhere the package could write.
+    left = [p for p in listed if p and "enkash" in p and os.path.lexists(p)]
+    assert left == [], left
+    assert _ours_on_the_system() == before
+    assert (tmp_path / "home").is_dir()  # the user's data is the user's: purge leaves it
+
+
+def _lintian_tags(output: str) -> dict[str, str]:
+    """``{tag: the first line reporting it}`` for lintian's errors and warnings."""
+    tags: dict[str, str] = {}
+    for line in output.splitlines():
+        match = re.match(r"^([EW]): enkash-desktop(?: \S+)?: (\S+)", line)
+        if match:
+            tags.setdefault(match.group(2), line)
+    return tags
+
+
+def _explained() -> dict[str, str]:
+    explained: dict[str, str] = {}
+    for line in LINTIAN_EXPLAINED.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            tag, _, reason = line.partition(" ")
+            explained[tag] = reason.strip()
+    return explained
+
+
+def test_lintian_findings_are_fixed_or_explained(deb: Path) -> None:
+    if shutil.which("lintian") is None:
+        _as_root()
+        installed = _apt("install", "-y", "--no-install-recommends", "lintian")
+        if installed.returncode != 0:
+            _apt("update")
+            installed = _apt("install", "-y", "--no-install-recommends", "lintian")
+        assert installed.returncode == 0, "lintian could not be installed:\n" + installed.stderr
+    proc = subprocess.run(["lintian", "--no-tag-display-limit", str(deb)], capture_output=True,
+                          text=True, timeout=900, check=False)
+    assert "Traceback" not in proc.stderr
+    tags = _lintian_tags(proc.stdout)
+    explained = _explained()
+    unexplained = {tag: line for tag, line in tags.items() if tag not in explained}
+    assert unexplained == {}, (
+        "lintian found problems that are neither fixed nor explained in "
+        f"{LINTIAN_EXPLAINED.relative_to(ROOT)}:\n" + "\n".join(unexplained.values()))
+    assert all(reason.endswith(".") for reason in explained.values())
