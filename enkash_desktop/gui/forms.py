@@ -51,6 +51,19 @@ PROFILE_TEXT_FIELDS = ("name", "base_url", "auth_base_url", "portal_url", "partn
                        "portal_partner", "username", "oauth_client_id", "login_client_id")
 
 
+def _say_if_managed(widget: QWidget, managed: bool) -> None:
+    """A field the administrator set says so in its tooltip; its own tooltip comes back
+    when another profile is shown."""
+    if widget.property("ownToolTip") is None:
+        widget.setProperty("ownToolTip", widget.toolTip())
+        widget.setProperty("ownDescription", widget.accessibleDescription())
+    locked = QCoreApplication.translate("PartnerPanel", "Set by your administrator; it cannot "
+                                                        "be changed here.")
+    widget.setToolTip(locked if managed else str(widget.property("ownToolTip")))
+    widget.setAccessibleDescription(locked if managed else
+                                    str(widget.property("ownDescription")))
+
+
 class PartnerPanel(QWidget):
     """The partner's profile: chooser, URLs, ids, login details and secrets, Get token."""
 
@@ -332,6 +345,7 @@ class PartnerPanel(QWidget):
                     widget.setReadOnly(profile.managed)
                 else:
                     widget.setEnabled(not profile.managed)
+                _say_if_managed(widget, profile.managed)
             if secrets is not None:
                 self.load_secrets(secrets)
         finally:

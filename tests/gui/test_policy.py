@@ -260,3 +260,26 @@ def test_nothing_is_fetched_when_checks_are_off_or_no_feed_is_set(
         _settle(qtbot, window)
         assert server.requests == []
     assert window.update_notice is not None and not window.update_notice.isVisible()
+
+
+def test_a_policy_profile_is_locked_and_says_so(
+        qtbot: Any, start_with_policy: Callable[..., MainWindow]) -> None:
+    window = start_with_policy({"profiles": [{
+        "name": "Team UAT", "environment": "uat", "base_url": "https://pay-uat.enkash.in",
+        "partner_id": "CRMXWB3ZM"}]})
+    combo = window.partner.profile_combo
+    assert combo.findText("Team UAT") >= 0
+    combo.setCurrentIndex(combo.findText("Team UAT"))
+    combo.activated.emit(combo.currentIndex())  # what choosing it in the list sends
+    qtbot.waitUntil(lambda: window.partner.base_url_edit.text() == "https://pay-uat.enkash.in",
+                    timeout=5000)
+    base_url = window.partner.base_url_edit
+    assert base_url.isReadOnly()
+    assert "Set by your administrator" in base_url.toolTip()
+    assert not window.partner.environment_combo.isEnabled()
+    assert window.partner.partner_id_edit.isReadOnly() is False  # only the locked fields
+    # Back on the demo, the fields are the user's again, with their own tooltips.
+    combo.setCurrentIndex(combo.findText("Demo (sandbox)"))
+    combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(lambda: not window.partner.base_url_edit.isReadOnly(), timeout=5000)
+    assert "administrator" not in window.partner.base_url_edit.toolTip()
