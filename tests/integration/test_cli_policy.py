@@ -126,3 +126,21 @@ def test_settings_never_shows_a_secret(tmp_path: Path) -> None:
     everything = proc.stdout + proc.stderr
     for secret in ("hunter2", "s3cr3t", "tok3n-value", "pa55word"):
         assert secret not in everything
+
+
+def test_a_batch_to_a_refused_host_sends_nothing_and_exits_2(tmp_path: Path) -> None:
+    from enkash_desktop.sandbox import DEMO_CARDHOLDERS
+
+    rows = ["Card Account ID,Company ID,EnKash Card ID"] + [
+        f"{c.card_account_id},{c.company_id},{c.enkash_card_id}" for c in DEMO_CARDHOLDERS]
+    source = tmp_path / "cardholders.csv"
+    source.write_text("\n".join(rows) + "\n")
+    with Sandbox() as sb:
+        env = {"ENKASH_AUTHORIZATION": sb.issue_token(), "ENKASH_COOKIE": "JSESSIONID=42",
+               **_policy(tmp_path, {"allowed_hosts": ["pay-uat.enkash.in"]})}
+        proc = run(["batch", "--base-url", sb.base_url, "--partner-id", DEMO.partner_id,
+                    "--input", str(source), "--output", str(tmp_path / "links.csv")],
+                   tmp_path / "home", env)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert "does not allow the host 127.0.0.1" in proc.stderr
+        assert sb.calls == []
