@@ -265,3 +265,29 @@ def test_effective_settings_sources_and_no_secret() -> None:
     assert effective.value("update_feed_url") == "https://u:pw@it.example/f?key=abc"
     text = json.dumps(effective.as_json()) + effective.as_text()
     assert "pw" not in text and "abc" not in text
+
+
+registry_data = (st.none() | st.integers(-(2**63), 2**64) | st.text(max_size=60)
+                 | st.lists(st.text(max_size=30), max_size=4) | st.binary(max_size=20))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(KNOWN_KEYS) | st.text(max_size=20), registry_data,
+                          st.sampled_from([REG_SZ, REG_DWORD, REG_MULTI_SZ, 2, 3, 11])),
+                max_size=8))
+def test_any_registry_values_never_raise(values: list[tuple[str, object, int]]) -> None:
+    policy = parse_policy(registry_values_to_dict(values), "registry")
+    for sentence in policy.notices:
+        assert sentence.endswith(".")
+
+
+@settings(max_examples=300, deadline=None)
+# Passwords of capitals and digits: nothing else in the shown address can contain them.
+@given(st.text(max_size=200), st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+                                      min_size=6, max_size=20))
+def test_a_shown_url_never_raises_and_never_shows_a_password(url: str, password: str) -> None:
+    from enkash_desktop.store.effective import _safe_url
+
+    _safe_url(url)
+    shown = _safe_url(f"https://user:{password}@it.example.com/feed?key={password}")
+    assert password not in shown
