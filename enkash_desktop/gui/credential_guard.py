@@ -4,7 +4,8 @@ EnKash's SSO token "bypasses login and OTP": whoever holds the link is signed in
 cardholder until it expires. After Copy link or Copy token, :class:`ClipboardGuard` clears
 the clipboard once the interval has passed, if it still holds what was copied (a later copy
 of anything else is left alone). The QR dialog hides its code after the same interval (see
-``QrDialog``). The interval is the preference ``credential_clear_s`` (0 = never).
+``QrDialog``). The interval is the setting ``clipboard_clear_seconds`` (0 = never): the
+administrator's policy, else the user's preference, else 60 seconds.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
-PREF_CREDENTIAL_CLEAR_S = "credential_clear_s"
+PREF_CREDENTIAL_CLEAR_S = "clipboard_clear_seconds"  # the same key as the policy's
 DEFAULT_CREDENTIAL_CLEAR_S = 60.0
 MAX_CREDENTIAL_CLEAR_S = 3600.0
 

@@ -371,9 +371,11 @@ class MainWindow(QMainWindow):
         self.calls.attach(book, ClientPool(failures), recorder)
         self.history_ctl.attach(book, recorder)
         self.support.paths = paths
-        from .credential_guard import credential_seconds
+        from .credential_guard import PREF_CREDENTIAL_CLEAR_S, credential_seconds
 
-        self.result.clipboard_guard.seconds = credential_seconds(book.preferences)
+        clear_after = ({PREF_CREDENTIAL_CLEAR_S: effective.value(PREF_CREDENTIAL_CLEAR_S)}
+                       if effective is not None else book.preferences)
+        self.result.clipboard_guard.seconds = credential_seconds(clear_after)
         self.result.open_private = book.preferences.get(PREF_OPEN_PRIVATE, True) is not False
 
         if effective is not None:

@@ -22,14 +22,15 @@ from .settings import LoadedSettings, Settings, SettingsStore, load_admin_defaul
 SOURCES = ("policy", "defaults", "user", "built-in")
 
 # What the program does when nobody set a key. ``allowed_hosts`` None allows every host;
-# ``update_feed_url`` None means no update checks; ``clipboard_clear_seconds`` 0 never clears.
+# ``update_feed_url`` None means no update checks; ``clipboard_clear_seconds`` 0 never clears
+# (copied links and tokens are cleared after a minute unless somebody says otherwise).
 BUILT_IN: dict[str, Any] = {
     "allowed_hosts": None,
     "allow_production": True,
     "allow_copy_with_secrets": True,
     "history_retention_days": 365,
     "history_retention_rows": 1_000_000,
-    "clipboard_clear_seconds": 0,
+    "clipboard_clear_seconds": 60,
     "update_feed_url": None,
     "update_checks": True,
     "log_level": "INFO",

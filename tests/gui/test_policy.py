@@ -283,3 +283,13 @@ def test_a_policy_profile_is_locked_and_says_so(
     combo.activated.emit(combo.currentIndex())
     qtbot.waitUntil(lambda: not window.partner.base_url_edit.isReadOnly(), timeout=5000)
     assert "administrator" not in window.partner.base_url_edit.toolTip()
+
+
+@pytest.mark.parametrize(("policy", "seconds"), [({"clipboard_clear_seconds": 5}, 5.0),
+                                                 ({"clipboard_clear_seconds": 0}, 0.0),
+                                                 ({}, 60.0)])
+def test_the_policy_sets_when_a_copied_link_leaves_the_clipboard(
+        qtbot: Any, start_with_policy: Callable[..., MainWindow], policy: dict[str, int],
+        seconds: float) -> None:
+    window = start_with_policy(policy)
+    assert window.result.clipboard_guard.seconds == seconds
