@@ -48,6 +48,11 @@ class ErrorKind(Enum):
         """The `enkash-sso` exit code for this kind (see DESIGN.md)."""
         return _EXIT_CODES[self]
 
+    @property
+    def label(self) -> str:
+        """A short name of the outcome, for the history's Outcome column and its filter."""
+        return _LABELS[self]
+
 
 _EXIT_CODES = {
     ErrorKind.BAD_INPUT: 2,
@@ -63,6 +68,22 @@ _EXIT_CODES = {
     ErrorKind.SERVER: 5,
     ErrorKind.UNREADABLE: 5,
     ErrorKind.NO_TOKEN: 5,
+}
+
+_LABELS = {
+    ErrorKind.BAD_INPUT: "Invalid input",
+    ErrorKind.NETWORK: "Network error",
+    ErrorKind.TIMEOUT: "Timed out",
+    ErrorKind.TLS: "Secure connection failed",
+    ErrorKind.TOKEN_EXPIRED: "Token expired",
+    ErrorKind.LOGIN_FAILED: "Login failed",
+    ErrorKind.LOCKOUT_RISK: "Lockout risk",
+    ErrorKind.ACCOUNT_LOCKED: "Account locked",
+    ErrorKind.REJECTED: "Rejected",
+    ErrorKind.SERVER: "Server error",
+    ErrorKind.UNREADABLE: "Unreadable reply",
+    ErrorKind.NO_TOKEN: "No token in reply",
+    ErrorKind.CANCELLED: "Cancelled",
 }
 
 # (sentence, hint) per kind. Sentences are complete and polite; the window passes them

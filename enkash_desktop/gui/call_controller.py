@@ -18,6 +18,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 from enkash_desktop import core
 
 from . import dialogs
+from .messages import Where, where_shown
 from .texts import tr_core
 
 if TYPE_CHECKING:
@@ -171,13 +172,16 @@ class CallController(QObject):
         if value.notice:
             self._shell.show_notice(tr_core(value.notice))
         outcome = value.value
+
+        def retry() -> None:
+            self._start_send(confirmed_login=True)
+
         if isinstance(outcome, core.EnkashError):
-            self._result.show_error(outcome)
             self._reply.show_reply("")
-            self._shell.status(tr_core(outcome.message))
+            self._show_failure(outcome, "sending a call", retry)
             return
-        if self._retry_if_confirmed(outcome.error,
-                                    lambda: self._start_send(confirmed_login=True)):
+        if outcome.error is not None and where_shown(outcome.error) is Where.QUESTION \
+                and self._show_failure(outcome.error, "sending a call", retry):
             return
         self._result.show_result(outcome)
         self._reply.show_reply(outcome.reply_redacted)
@@ -198,9 +202,8 @@ class CallController(QObject):
         is sent, the user is asked, and a yes starts it again, confirmed."""
 
         def failed(exc: object) -> None:
-            if not self._retry_if_confirmed(
-                    exc, lambda: self._start_login(client, confirmed=True)):
-                self._token_failed(exc)
+            self._show_failure(exc, "getting a bearer token",
+                               lambda: self._start_login(client, confirmed=True))
 
         self._start_call(lambda: client.fetch_token(confirmed=confirmed), client,
                          self.tr("Getting a token…"), self._token_done, failed)
@@ -214,12 +217,6 @@ class CallController(QObject):
             % max(1, round(left / 60)), accent("success"))
         self._shell.status(self.tr("A bearer token was received."))
 
-    def _token_failed(self, exc: object) -> None:
-        if isinstance(exc, core.EnkashError):
-            self._result.show_error(exc)
-            self._shell.status(tr_core(exc.message))
-        else:
-            self._report_bug(exc, "getting a bearer token")
 
     # -- Find card -------------------------------------------------------------------------
 
@@ -236,15 +233,26 @@ class CallController(QObject):
             record=self.recorder.record,
             on_bug=lambda exc: self._report_bug(exc, "looking up the cards"))
 
-    # -- the lockout question --------------------------------------------------------------
+    # -- failures --------------------------------------------------------------------------
 
-    def _retry_if_confirmed(self, error: object, retry: Callable[[], None]) -> bool:
-        """After a LOCKOUT_RISK, ask; on yes, ``retry`` (confirmed) on the next turn."""
-        if not (isinstance(error, core.EnkashError) and error.kind is core.ErrorKind.LOCKOUT_RISK
-                and self._confirm_lockout(error)):
+    def _show_failure(self, failure: object, context: str,
+                      retry: Callable[[], None] | None = None) -> bool:
+        """Show ``failure`` where :mod:`.messages` says. A question answered yes starts
+        ``retry`` on the next turn and returns True (nothing else is shown then)."""
+        where = where_shown(failure)
+        if where is Where.CRASH:
+            self._report_bug(failure, context)
             return False
-        QTimer.singleShot(0, retry)
-        return True
+        if where is Where.NOTICE:
+            self._shell.show_notice(tr_core(str(failure)))
+            return False
+        assert isinstance(failure, core.EnkashError)
+        if where is Where.QUESTION and retry is not None and self._confirm_lockout(failure):
+            QTimer.singleShot(0, retry)
+            return True
+        self._result.show_error(failure)
+        self._shell.status(tr_core(failure.message))
+        return False
 
     def _confirm_lockout(self, error: EnkashError) -> bool:
         message = error.message if error.message != error.sentence else self.tr(

@@ -73,24 +73,12 @@ def store_error_text(exc: object) -> str:
 
 def outcome_labels() -> dict[str, str]:
     """Human names of the outcomes stored in the history ("success" or an error kind)."""
+    from enkash_desktop.core.errors import ErrorKind
+
     tr = QCoreApplication.translate
-    return {
-        "success": tr("HistoryModel", "Success"),
-        "bad_input": tr("HistoryModel", "Invalid input"),
-        "network": tr("HistoryModel", "Network error"),
-        "timeout": tr("HistoryModel", "Timed out"),
-        "tls": tr("HistoryModel", "Secure connection failed"),
-        "token_expired": tr("HistoryModel", "Token expired"),
-        "login_failed": tr("HistoryModel", "Login failed"),
-        "lockout_risk": tr("HistoryModel", "Lockout risk"),
-        "account_locked": tr("HistoryModel", "Account locked"),
-        "rejected": tr("HistoryModel", "Rejected"),
-        "server": tr("HistoryModel", "Server error"),
-        "unreadable": tr("HistoryModel", "Unreadable reply"),
-        "no_token": tr("HistoryModel", "No token in reply"),
-        "cancelled": tr("HistoryModel", "Cancelled"),
-        "error": tr("HistoryModel", "Other error"),
-    }
+    return {"success": tr("HistoryModel", "Success"),
+            **{kind.value: tr("HistoryModel", kind.label) for kind in ErrorKind},
+            "error": tr("HistoryModel", "Other error")}
 
 
 def local_time_text(epoch: float) -> str:
