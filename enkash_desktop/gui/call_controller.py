@@ -18,7 +18,6 @@ from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 from enkash_desktop import core
 
 from . import dialogs
-from .messages import Where, where_shown
 from .texts import tr_core
 
 if TYPE_CHECKING:
@@ -171,6 +170,8 @@ class CallController(QObject):
             return
         if value.notice:
             self._shell.show_notice(tr_core(value.notice))
+        from .messages import Where, where_shown  # with the first result, after the first paint
+
         outcome = value.value
 
         def retry() -> None:
@@ -239,6 +240,8 @@ class CallController(QObject):
                       retry: Callable[[], None] | None = None) -> bool:
         """Show ``failure`` where :mod:`.messages` says. A question answered yes starts
         ``retry`` on the next turn and returns True (nothing else is shown then)."""
+        from .messages import Where, where_shown
+
         where = where_shown(failure)
         if where is Where.CRASH:
             self._report_bug(failure, context)

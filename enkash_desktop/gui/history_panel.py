@@ -93,6 +93,27 @@ class HistoryPanel(QWidget):
     # -- building ------------------------------------------------------------------------
 
     def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_filters())
+        layout.addWidget(self._build_table_and_details(), 1)
+        buttons = self._build_buttons()  # makes the notice line too, shown above them
+        layout.addWidget(self.notice_label)
+        layout.addLayout(buttons)
+        for first, second in (
+            (self.search_edit, self.outcome_combo),
+            (self.outcome_combo, self.profile_combo),
+            (self.profile_combo, self.since_edit),
+            (self.since_edit, self.until_edit),
+            (self.until_edit, self.table),
+            (self.table, self.details),
+            (self.details, self.send_again_button),
+            (self.send_again_button, self.export_button),
+            (self.export_button, self.clear_button),
+        ):
+            QWidget.setTabOrder(first, second)
+
+    def _build_filters(self) -> QGridLayout:
+        """Search text, outcome, profile and the days."""
         self.search_edit = QLineEdit(self)
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(
@@ -143,7 +164,10 @@ class HistoryPanel(QWidget):
         filters.addWidget(self.until_edit, 1, 7)
         filters.setColumnStretch(1, 1)
         filters.setColumnStretch(3, 1)
+        return filters
 
+    def _build_table_and_details(self) -> QSplitter:
+        """The calls (newest first) above the selected call's details."""
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Past calls"))
@@ -196,7 +220,10 @@ class HistoryPanel(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        return self.splitter
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """Send again, Export, Clear, the count, and the line for the history's messages."""
         self.send_again_button = QPushButton(self.tr("Send &again"), self)
         self.send_again_button.setToolTip(
             self.tr("Put this call's cardholder into the form, ready to send again.")
@@ -219,25 +246,7 @@ class HistoryPanel(QWidget):
         buttons.addWidget(self.send_again_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.clear_button)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.splitter, 1)
-        layout.addWidget(self.notice_label)
-        layout.addLayout(buttons)
-
-        for first, second in (
-            (self.search_edit, self.outcome_combo),
-            (self.outcome_combo, self.profile_combo),
-            (self.profile_combo, self.since_edit),
-            (self.since_edit, self.until_edit),
-            (self.until_edit, self.table),
-            (self.table, self.details),
-            (self.details, self.send_again_button),
-            (self.send_again_button, self.export_button),
-            (self.export_button, self.clear_button),
-        ):
-            QWidget.setTabOrder(first, second)
+        return buttons
 
     def _date_edit(self, accessible_name: str) -> QDateEdit:
         edit = QDateEdit(self)

@@ -79,6 +79,23 @@ class ResultView(QGroupBox):
         layout.addWidget(self.outcome)
         layout.addWidget(self.hint)
 
+        layout.addLayout(self._build_details())
+
+        self.copy_token_button.clicked.connect(self.copy_token)
+        self.copy_link_button.clicked.connect(self.copy_link)
+        self.open_button.clicked.connect(self.open_link)
+        self.qr_button.clicked.connect(self.show_qr)
+        self.qr_dialog: QrDialog | None = None
+        # Copied credentials leave the clipboard, and the QR code hides, after its interval.
+        self.clipboard_guard = ClipboardGuard(self)
+        self.clipboard_guard.cleared.connect(self.status)
+        self.open_private = True  # Open in browser uses a private window (a preference)
+        self._told_not_private = False
+        self._private_outcome.connect(self._after_private)
+        self.clear()
+
+    def _build_details(self) -> QGridLayout:
+        """Status, response code, time, message, the masked token and the portal link."""
         details = QGridLayout()
         details.setHorizontalSpacing(10)
         details.setVerticalSpacing(6)
@@ -139,20 +156,7 @@ class ResultView(QGroupBox):
         for column in (1, 3, 5):
             details.setColumnMinimumWidth(column, 60)
         details.setColumnStretch(6, 1)
-        layout.addLayout(details)
-
-        self.copy_token_button.clicked.connect(self.copy_token)
-        self.copy_link_button.clicked.connect(self.copy_link)
-        self.open_button.clicked.connect(self.open_link)
-        self.qr_button.clicked.connect(self.show_qr)
-        self.qr_dialog: QrDialog | None = None
-        # Copied credentials leave the clipboard, and the QR code hides, after its interval.
-        self.clipboard_guard = ClipboardGuard(self)
-        self.clipboard_guard.cleared.connect(self.status)
-        self.open_private = True  # Open in browser uses a private window (a preference)
-        self._told_not_private = False
-        self._private_outcome.connect(self._after_private)
-        self.clear()
+        return details
 
     def focus_order(self) -> list[QWidget]:
         return [self.token_edit, self.copy_token_button, self.link_edit, self.open_button,
