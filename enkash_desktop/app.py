@@ -78,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quit_after_show:  # the benchmark reads when the first window was on screen
         QTimer.singleShot(0, lambda: print(_first_window_report(), flush=True))
     QTimer.singleShot(0, lambda: start_services(window, demo=args.demo, state=state))
+    QTimer.singleShot(0, lambda: _stop_on_signals(app, window))
     if args.quit_after_show:
         QTimer.singleShot(0, window.close)
         QTimer.singleShot(0, app.quit)
@@ -91,6 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Delete the window while Qt is fully alive, not in the interpreter's final GC.
         window.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _stop_on_signals(app: QApplication, window: MainWindow) -> None:
+    """Ctrl+C and SIGTERM close the window cleanly (after the first paint: it loads a module)."""
+    from enkash_desktop.gui.stop_signals import stop_on_signals
+
+    stop_on_signals(app, window)
 
 
 def _first_window_report() -> str:

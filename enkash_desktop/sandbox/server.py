@@ -910,7 +910,7 @@ def serve_forever(
     port: int = 0,
     token_lifetime_s: float = DEFAULT_TOKEN_LIFETIME_S,
 ) -> None:
-    """Run a sandbox in the foreground until Ctrl+C; the first stdout line is its base URL."""
+    """Run a sandbox in the foreground until Ctrl+C or SIGTERM; prints its base URL first."""
     with Sandbox(token_lifetime_s=token_lifetime_s, host=host, port=port) as sandbox:
         print(sandbox.base_url, flush=True)
         print(
@@ -928,8 +928,6 @@ def serve_forever(
                 f"must be encrypted with {how} that client secret.",
                 flush=True,
             )
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+        from .stopping import wait_for_stop_signal
+
+        wait_for_stop_signal()  # Ctrl+C or SIGTERM, even when started with SIGINT ignored

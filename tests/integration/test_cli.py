@@ -13,6 +13,7 @@ import pytest
 from enkash_desktop.core import Environment, Profile
 from enkash_desktop.sandbox import DEMO, DEMO_CARDHOLDERS, Sandbox
 from enkash_desktop.store import AppPaths, Settings, SettingsStore
+from tests.processes import child
 
 HOLDER = DEMO_CARDHOLDERS[0]
 IDS = ["--card-account-id", HOLDER.card_account_id, "--company-id", HOLDER.company_id,
@@ -138,9 +139,8 @@ def test_saved_profiles_token_and_lockout_guard(tmp_path: Path) -> None:
 
 
 def test_sandbox_command_prints_its_url_first(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "enkash_desktop.cli", "sandbox"],
-                            stdout=subprocess.PIPE, text=True)
-    try:
+    with child([sys.executable, "-m", "enkash_desktop.cli", "sandbox"],
+               stdout=subprocess.PIPE, text=True) as proc:
         assert proc.stdout is not None
         first = proc.stdout.readline().strip()
         assert first.startswith("http://127.0.0.1:")
@@ -149,11 +149,8 @@ def test_sandbox_command_prints_its_url_first(tmp_path: Path) -> None:
                   tmp_path, env)
         assert out.returncode == 2  # an ad hoc profile has no login user: said clearly
         assert "Login user" in json.loads(out.stdout)["error"]["message"]
-    finally:
         proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
+        assert proc.wait(timeout=10) == 0
 
 
 @pytest.mark.parametrize("args", [["--version"], ["send", "--help"]])

@@ -7,7 +7,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from enkash_desktop.sandbox import (
     demo_profile,
     demo_secrets,
 )
+from tests.processes import child, python_with_sigint_ignored
 
 DOCS_CARDHOLDER = Cardholder("CAQL8YCV3", "CEK1PU9AOO", "EKCDM5AVZY")
 COOKIE = "JSESSIONID=BC1A71C9BC65576B3AB0E78896971B9E"
@@ -534,17 +534,29 @@ def test_docs_curl_sample_works(sb: Sandbox) -> None:
     assert call.headers["Authorization"] == token
 
 
-def test_command_prints_base_url_first_and_stops_on_ctrl_c() -> None:
-    with subprocess.Popen(
-        [sys.executable, "-m", "enkash_desktop.sandbox", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    ) as proc:
+def test_a_child_started_this_way_really_ignores_sigint() -> None:
+    """The helper below starts children as ``cmd &`` in a script would: SIGINT ignored."""
+    probe = "import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+    out = subprocess.run(python_with_sigint_ignored("-c", probe), capture_output=True,
+                         text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("command", [["enkash_desktop.sandbox"], ["enkash_desktop.cli", "sandbox"]],
+                         ids=["module", "enkash-sso"])
+def test_command_prints_base_url_first_and_stops_on_a_signal_even_with_sigint_ignored(
+    command: list[str], signum: signal.Signals
+) -> None:
+    with child(python_with_sigint_ignored("-m", *command, "--port", "0"),
+               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
         assert proc.stdout is not None
-        try:
-            first = proc.stdout.readline().strip()
-            assert re.fullmatch(r"http://127\.0\.0\.1:\d+", first)
-            assert httpx.get(first + "/nope").status_code == 404
-        finally:
-            proc.send_signal(signal.SIGINT)
-            _, err = proc.communicate(timeout=10)
+        first = proc.stdout.readline().strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", first)
+        assert httpx.get(first + "/nope").status_code == 404
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=10)
         assert proc.returncode == 0, err
+        assert "Traceback" not in err
+    with pytest.raises(httpx.ConnectError):  # it stopped serving, it did not just detach
+        httpx.get(first + "/nope", timeout=2)
