@@ -23,6 +23,7 @@ from enkash_desktop.sandbox import DEMO
 
 pytestmark = [
     pytest.mark.packaging,
+    pytest.mark.timeout(3600),  # the first test waits for the build (minutes)
     pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("dpkg-deb"),
                        reason="The .deb is built and tested on Debian-like Linux only."),
 ]
@@ -139,7 +140,7 @@ def test_launchers_desktop_entry_icons_and_metainfo(root: Path) -> None:
 def test_control_file(deb: Path) -> None:
     def field(name: str) -> str:
         return subprocess.run(["dpkg-deb", "-f", str(deb), name], capture_output=True,
-                              text=True, check=True).stdout.strip()
+                              text=True, check=True, timeout=60).stdout.strip()
 
     assert field("Package") == "enkash-desktop"
     assert field("Version") == __version__
