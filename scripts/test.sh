@@ -3,7 +3,7 @@
 # suite, with the keyring tests against a real Secret Service (gnome-keyring in a private
 # D-Bus session). Extra arguments go to pytest.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" all
 
 say "ruff"
 .venv/bin/ruff check enkash_desktop tests benchmarks scripts
