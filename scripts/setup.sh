@@ -13,6 +13,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SETUP_FOR="${1:-all}"
+SETUP_START=$SECONDS
+SETUP_WORKED=0
 APT_LOG="$ROOT/build/setup/apt.log"
 
 # The demo: Python's venv module, Qt's system libraries (offscreen and xcb) and a font.
@@ -52,6 +54,7 @@ install_system_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ]; then
+    SETUP_WORKED=1
     mkdir -p "$(dirname "$APT_LOG")"
     say "Installing Debian packages: ${missing[*]} (apt's messages go to ${APT_LOG#"$ROOT"/})"
     export DEBIAN_FRONTEND=noninteractive
@@ -97,6 +100,7 @@ make_venv() {
   have="$(cat "$stamp" 2>/dev/null || true)"
   # The stamp holds the pyproject's hash and what was installed; everything covers the demo.
   if [ "$have" != "$want $extras" ] && [ "$have" != "$want [test,dev,packaging]" ]; then
+    SETUP_WORKED=1
     if [ -n "$extras" ]; then
       say "Installing Enkash Desktop and its test tools into .venv"
     else
@@ -110,3 +114,4 @@ make_venv() {
 
 install_system_packages
 make_venv
+[ "$SETUP_WORKED" -eq 0 ] || say "Set-up finished in $((SECONDS - SETUP_START)) s."
