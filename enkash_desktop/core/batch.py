@@ -11,12 +11,21 @@ login, and the batch stops starting rows until the caller decides (``pause_on_au
 loaded for resume, updated per result, written atomically by the writer the caller passes
 (the store's ``write_atomic``: owner-only, temp file and rename). Its portal links sign in as
 the cardholders until they expire: callers show :data:`LINKS_WARNING`.
+
+A succeeded row is also appended at once to a journal beside the file (``<name>.journal``,
+one JSON line per row, owner-only) before the next result is handled, and the journal is
+merged into the file and removed at each save. So a batch killed outright (kill -9, power
+cut after the write reached the disk) re-sends on resume only the rows that were in flight.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import json
+import logging
+import os
 import threading
 import time
 from collections import Counter, deque
@@ -32,6 +41,8 @@ from .client import EnkashClient
 from .csvsafe import BOM, RowProblem, encode_csv, restore_cell
 from .errors import EnkashError, ErrorKind
 from .models import Cardholder, SsoResult
+
+log = logging.getLogger(__name__)
 
 RowKey = tuple[str, str, str, bool]  # card account id, company id, EnKash card id, admin
 
@@ -302,6 +313,9 @@ class BatchResults:
         self._problems: list[list[str]] = []  # input rows not sent, this run's only
         self._dirty = False
         self._saved_at = 0.0
+        self.journal_path = self.path.with_name(self.path.name + ".journal")
+        self._journal_fd: int | None = None
+        self._journal_failed = False
 
     @classmethod
     def load(cls, path: str | Path, *, write: Callable[[Path, bytes], None]) -> BatchResults:
@@ -314,6 +328,7 @@ class BatchResults:
         results = cls(path, write=write)
         target = results.path
         if not target.exists():
+            results._read_journal()
             return results
         try:
             text = target.read_bytes().decode("utf-8-sig")
@@ -323,6 +338,7 @@ class BatchResults:
         try:
             header = next(reader, None)
             if header is None:
+                results._read_journal()
                 return results
             if tuple(h.strip().lstrip(BOM) for h in header) != RESULT_COLUMNS:
                 raise _not_results(target, f"header {header!r}")
@@ -337,7 +353,23 @@ class BatchResults:
                 results._rows[key] = cells
         except csv.Error as exc:
             raise _not_results(target, str(exc)) from None
+        results._read_journal()
         return results
+
+    def _read_journal(self) -> None:
+        """Merge the rows a killed run had journaled but not yet saved in the file."""
+        try:
+            data = self.journal_path.read_bytes()
+        except OSError:  # none (the usual case), or unreadable: those rows are sent again
+            return
+        for line in data.decode("utf-8", errors="replace").splitlines():
+            try:
+                cells = json.loads(line)
+            except ValueError:  # a line cut short by the kill: its row is sent again
+                continue
+            if (isinstance(cells, list) and len(cells) == len(RESULT_COLUMNS)
+                    and all(isinstance(c, str) for c in cells)):
+                self._set((cells[0], cells[1], cells[2], cells[3] == "admin"), cells)
 
     def __len__(self) -> int:
         return len(self._rows) + len(self._problems)
@@ -357,9 +389,27 @@ class BatchResults:
         message = result.message
         if result.ok and not result.sso_url:
             message = NO_LINK_MESSAGE
-        self._set(row_key(card), [card.card_account_id, card.company_id, card.enkash_card_id,
-                                  "admin" if card.admin else "employee", result.outcome,
-                                  message, result.sso_url, _utc(result.started_at)])
+        cells = [card.card_account_id, card.company_id, card.enkash_card_id,
+                 "admin" if card.admin else "employee", result.outcome,
+                 message, result.sso_url, _utc(result.started_at)]
+        self._set(row_key(card), cells)
+        if result.ok:
+            self._journal(cells)
+
+    def _journal(self, cells: list[str]) -> None:
+        """Append a succeeded row to the journal: one write, so a kill never halves it."""
+        if self._journal_failed:
+            return
+        line = (json.dumps(cells, ensure_ascii=True) + "\n").encode("ascii")
+        try:
+            if self._journal_fd is None:
+                self._journal_fd = os.open(
+                    self.journal_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.write(self._journal_fd, line)
+        except OSError as exc:  # the rows still reach the file at the next save
+            log.warning("batch: the journal of %s cannot be written (%s); results are saved "
+                        "once a second instead", self.path.name, exc)
+            self._journal_failed = True
 
     def add_problems(self, problems: Iterable[RowProblem]) -> None:
         """Record input rows that were not sent, with their line and reason."""
@@ -380,10 +430,16 @@ class BatchResults:
         return encode_csv(RESULT_COLUMNS, [*self._rows.values(), *self._problems])
 
     def save(self) -> None:
-        """Write the file now (atomically, through the writer given at construction)."""
+        """Write the file now (atomically, through the writer given at construction); the
+        journal's rows are in it then, so the journal is removed."""
         self._write(self.path, self.encode())
         self._dirty = False
         self._saved_at = time.monotonic()
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        with contextlib.suppress(OSError):  # one left behind only repeats rows in the file
+            self.journal_path.unlink()
 
     def save_if_due(self, interval_s: float = 1.0) -> None:
         """Save when something changed and ``interval_s`` has passed since the last save."""

@@ -7,15 +7,19 @@ import csv
 import io
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from enkash_desktop.core import (
     Cardholder,
@@ -43,6 +47,7 @@ from enkash_desktop.sandbox import (
     demo_secrets,
 )
 from enkash_desktop.store import AppPaths, HistoryStore, write_atomic
+from tests.processes import child
 
 SSO = "/api/v0/partner/enKashCard/sso-token"
 ROWS = [Cardholder(f"CA{i:07d}", DEMO.company_id, f"EK{i:07d}", admin=i % 10 == 0)
@@ -406,3 +411,64 @@ def test_batch_help_documents_the_exit_codes() -> None:
     for words in ("0 every row succeeded", "2 the input file", "4 some rows were rejected",
                   "3 some rows met a network", "5 some rows met a server", "keep it private"):
         assert words in text
+
+
+# ------------------------------------------------------------------ killed outright
+
+
+@pytest.mark.skipif(os.name != "posix", reason="kill -9 (SIGKILL) is a POSIX signal")
+def test_kill_9_re_sends_at_most_the_rows_in_flight(sandbox: Sandbox, tmp_path: Path) -> None:
+    """`enkash-sso batch` killed three times mid-run, then resumed: every row that had
+    succeeded before a kill is skipped, so only the calls in flight (at most the concurrency)
+    are sent again, and the results file ends with each row once."""
+    concurrency, kills = 4, 3
+    source = tmp_path / "in.csv"
+    source.write_text("Card Account ID,Company ID,EnKash Card ID,Admin\n" + "".join(
+        f"{c.card_account_id},{c.company_id},{c.enkash_card_id},"
+        f"{'admin' if c.admin else 'employee'}\n" for c in ROWS), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    sandbox.set_fault("delay", endpoint="sso", delay_s=0.03)  # ~7 s for the 200 rows
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENKASH_")}
+    env.update({"ENKASH_DESKTOP_HOME": str(tmp_path / "home"),
+                "ENKASH_AUTHORIZATION": sandbox.issue_token(), "ENKASH_COOKIE": "JSESSIONID=42"})
+    command = [sys.executable, "-m", "enkash_desktop.cli", "batch", "--base-url",
+               sandbox.base_url, "--partner-id", DEMO.partner_id, "--portal-partner", "hrms",
+               "--input", str(source), "--output", str(out), "--concurrency", str(concurrency)]
+    for round_ in range(kills):
+        target = len(sso_calls(sandbox)) + 25
+        with child(command, env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL) as proc:
+            deadline = time.monotonic() + 60
+            while len(sso_calls(sandbox)) < target:
+                assert proc.poll() is None, f"round {round_}: the batch ended before the kill"
+                assert time.monotonic() < deadline, f"round {round_}: too few calls were sent"
+                time.sleep(0.01)
+            proc.kill()  # SIGKILL: no handler, no final save
+            assert proc.wait(timeout=10) == -signal.SIGKILL
+    assert out.with_name("out.csv.journal").exists(), "the last kill left no journal to merge"
+    last = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert last.returncode == 0, last.stderr
+    re_sent = len(sso_calls(sandbox)) - len(ROWS)
+    assert 0 <= re_sent <= kills * concurrency, f"{re_sent} rows were minted twice"
+    rows = read_results(out)
+    assert len(rows) == len(ROWS) and {r["outcome"] for r in rows} == {"success"}
+    assert not out.with_name("out.csv.journal").exists()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(garbage=st.binary(max_size=2000) | st.text(max_size=400).map(
+    lambda t: t.encode("utf-8", "surrogatepass")))
+def test_a_damaged_journal_never_stops_a_resume(tmp_path: Path, garbage: bytes) -> None:
+    out = tmp_path / "out.csv"
+    out.unlink(missing_ok=True)
+    good = ["CA1", "CO1", "EK1", "employee", "success", "ok", "https://portal/x", "t"]
+    journal = out.with_name("out.csv.journal")
+    journal.write_bytes(garbage + b"\n" + json.dumps(good).encode() + b"\n" + garbage)
+    results = BatchResults.load(out, write=write_atomic)
+    assert ("CA1", "CO1", "EK1", False) in results.done_keys()
+    for row in results.rows():
+        assert len(row) == len(RESULT_COLUMNS) and all(isinstance(c, str) for c in row)
+    results.save()
+    assert not journal.exists()
+    assert len(read_results(out)) == len(results.rows())
