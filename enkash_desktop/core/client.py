@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from enkash_desktop import __version__
 
 from . import lockout
+from .calllog import log_login, log_sso_call
 from .crypto import decrypt_reply, derive_key, encrypt_payload, encryption_advice
 from .curl import SECRET_HEADERS, to_curl
 from .errors import EnkashError, ErrorKind
@@ -322,13 +323,17 @@ class EnkashClient:
         ``confirmed``. Never retries. A failure that reached the server counts.
         """
         with self._login_lock:
+            t0 = time.perf_counter()
+            self._login_status: int | None = None
             try:
                 token = self._attempt_login(confirmed)
             except EnkashError as exc:
                 self._login_error = exc
+                log_login(self.profile, exc, self._login_status, _ms_since(t0))
                 raise
             else:
                 self._login_error = None
+                log_login(self.profile, None, self._login_status, _ms_since(t0))
                 return token
             finally:
                 self._login_count += 1
@@ -369,6 +374,7 @@ class EnkashClient:
             try:
                 status, body, cookie = self._post(call.url, dict(call.headers), call.body,
                                                   generation, want_cookies=True)
+                self._login_status = status
             except _Cancelled:  # it may have reached the server: it counts
                 raise EnkashError(ErrorKind.CANCELLED) from None
             except EnkashError as exc:
@@ -544,7 +550,7 @@ class EnkashClient:
                 status, f"{message} {error.message}", self.profile.encryption)
         # The redacted texts are only read by the history and the reply view, so they are
         # made on first read rather than on every call (see SsoResult).
-        return SsoResult(
+        result = SsoResult(
             ok=error is None,
             profile_name=self.profile.name,
             environment=self.profile.environment,
@@ -561,6 +567,12 @@ class EnkashClient:
             request_redacted=(lambda: to_curl(call)) if call else "",
             reply_redacted=lambda: _pretty_redacted(body, data, secrets, call),
         )
+        log_sso_call(result)
+        return result
+
+
+def _ms_since(t0: float) -> float:
+    return (time.perf_counter() - t0) * 1000.0
 
 
 def _trust_store_context() -> ssl.SSLContext:
