@@ -124,6 +124,22 @@ def start_services(window: MainWindow, *, demo: bool, state: dict[str, object]) 
                        warning=True)
 
 
+def _log_startup_facts() -> None:
+    """Versions, platform, Qt platform and proxy into the log, for a support ticket; the
+    package versions are read on a thread of their own (tens of milliseconds)."""
+    import threading
+
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+    from PySide6.QtGui import QGuiApplication
+
+    from enkash_desktop.store.facts import log_facts
+
+    qt = {"qt": qVersion(), "pyside6_runtime": pyside_version,
+          "qt_platform": QGuiApplication.platformName()}
+    threading.Thread(target=log_facts, args=(qt,), name="enkash-facts", daemon=True).start()
+
+
 def _open_history(paths: AppPaths) -> HistoryStore | None:
     """The history database, or None if it cannot open. Runs on a worker: opening applies
     migrations and may wait on SQLite's lock while a command-line batch is writing."""
@@ -180,6 +196,7 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
     # From here on a crash is logged and printed redacted, and shown in the crash dialog.
     install_crash_hook(window, window.support.export_diagnostics)
     log.info("Enkash Desktop %s started", __version__)
+    _log_startup_facts()
     settings_store, loaded, effective = load_settings(
         paths.settings_file, defaults_paths=installed_defaults_paths(), policy=load_policy())
     apply_log_level(str(effective.value("log_level")), handler)

@@ -133,7 +133,7 @@ class _Runnable(QRunnable):
                 ok = True
         except BaseException as exc:  # the worker boundary: everything goes back as a value
             if not isinstance(exc, Exception):
-                log.error("job %s stopped by %r", name, exc)
+                log.error("job %s stopped by %r", name, exc, exc_info=exc)
             payload = exc
         finally:
             fn = None
@@ -303,7 +303,7 @@ class Worker(QObject):
                 if job.on_failure is not None:
                     job.on_failure(payload)
                 else:
-                    log.warning("job %s failed: %r", job.name, payload)
+                    log.warning("job %s failed: %r", job.name, payload, exc_info=payload)
                 self.failed.emit(job, payload)
         finally:
             self._finish(job)

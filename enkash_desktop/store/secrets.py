@@ -73,6 +73,15 @@ class SecretStore:
         self.probe()
         return self._notice
 
+    @property
+    def backend_name(self) -> str:
+        """The keyring backend's class (``keyring.backends.SecretService.Keyring``), or
+        ``"none"`` before a probe found one (for the log and the diagnostics)."""
+        backend = self._backend
+        if backend is None:
+            return "none"
+        return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
     def probe(self) -> bool:
         """Check once that the keyring answers; returns :attr:`persistent`."""
         with self._lock:
@@ -93,6 +102,7 @@ class SecretStore:
                     return False
                 probe_backend = backend
                 self._call(lambda: probe_backend.get_password(SERVICE, PROBE_USER))
+                log.info("keyring: %s answers; secrets are kept there", self.backend_name)
             except _KeyringTimeout:
                 self._fall_back(
                     NO_KEYRING_NOTICE, f"keyring probe took longer than {self.timeout_s} s"
@@ -209,7 +219,8 @@ class SecretStore:
         return box["value"]  # type: ignore[return-value]
 
     def _fall_back(self, notice: str, detail: str) -> None:
-        log.warning("secrets are session-only from now on: %s", detail)
+        log.warning("secrets are session-only from now on (keyring %s): %s",
+                    self.backend_name, detail)
         self._persistent = False
         self._notice = notice
         self.detail = detail
