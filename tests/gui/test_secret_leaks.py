@@ -8,9 +8,11 @@ app's config, data, log and cache folders holds any of the secret strings used.
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import secrets as random_secrets
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,6 +104,14 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
     monkeypatch.setattr(window.support, "choose_diagnostics_path", lambda: str(zip_path))
     window.support.export_diagnostics()
     qtbot.waitUntil(zip_path.exists, timeout=5000)
+    with zipfile.ZipFile(zip_path) as archive:
+        history = json.loads(archive.read("history.json"))
+        report = json.loads(archive.read("report.json"))
+        zipped_log = archive.read("logs/enkash-desktop.log").decode()
+        assert "history.json" in archive.read("README.txt").decode()
+    assert len(history) == 6 and sorted(r["outcome"] for r in history).count("server") == 1
+    assert report["platform_plugin"] == "offscreen" and report["keyring_backend"]
+    assert "outcome server, HTTP 500" in zipped_log and "Login: profile" in zipped_log
 
     # 4. a crash whose message carries secrets, through the app's crash hook
     try:
