@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from enkash_desktop import __version__
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from enkash_desktop.core import EnkashClient, EnkashError, Profile, Secrets, SsoResult
     from enkash_desktop.core.lockout import FailureCounter
     from enkash_desktop.store.effective import EffectiveSettings
@@ -129,6 +131,14 @@ def _parser() -> argparse.ArgumentParser:
     profiles = sub.add_parser("profiles", help="list saved profiles (no secrets)")
     profiles.add_argument("--json", action="store_true")
     _add_settings_command(sub)
+
+    diagnostics = sub.add_parser(
+        "diagnostics", help="write a zip for a support ticket (no secrets in it)",
+        description="Write the same zip as Help > Export diagnostics: the log, the last 200 "
+                    "calls of the history and the settings in effect, all without secrets, "
+                    "and a README.txt saying what is in it.")
+    diagnostics.add_argument("--output", required=True, metavar="FILE.zip",
+                             help="where to write the zip")
     return parser
 
 
@@ -136,15 +146,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_error(error: EnkashError, as_json: bool, extra: dict[str, Any] | None = None) -> int:
+    hint = _TERMINAL_HINTS.get(error.hint, error.hint)
     if as_json:
         out = {"ok": False, "http_status": error.http_status, "response_code": None,
                "message": error.message, "sso_token": None, "sso_url": None,
-               "elapsed_ms": None, "error": error.as_dict()}
+               "elapsed_ms": None, "error": {**error.as_dict(), "hint": hint}}
         out.update(extra or {})
         print(json.dumps(out))
     else:
-        print(f"{error.message}\n{error.hint}", file=sys.stderr)
+        print(f"{error.message}\n{hint}", file=sys.stderr)
     return error.kind.exit_code
+
+
+# Hints that speak of the window's buttons, said the terminal's way.
+_TERMINAL_HINTS = {
+    "Click Get token to fetch a fresh token, then send again.":
+        "Run `enkash-sso token` (or set ENKASH_AUTHORIZATION) for a fresh token, then send "
+        "again.",
+}
 
 
 def _bad_input(message: str, as_json: bool, field: str | None = None) -> int:
@@ -211,7 +230,10 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, Failur
         from enkash_desktop.store import SecretStore
 
         _check_policy(found.with_changes(**overrides), effective.policy)
-        secrets = SecretStore().load(found.name)
+        store = SecretStore()
+        secrets = store.load(found.name)
+        if not store.persistent and not any(os.environ.get(v) for v in SECRET_ENV.values()):
+            print(_no_keyring_notice(found.name), file=sys.stderr)
         yield found.with_changes(**overrides), _env_secrets(secrets), failures
         return
     if not args.base_url or not args.partner_id:
@@ -223,6 +245,37 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, Failur
     profile = Profile(name="command line", environment=Environment.CUSTOM, **overrides)
     _check_policy(profile, effective.policy)
     yield profile, _env_secrets(Secrets()), failures
+
+
+def _no_keyring_notice(profile_name: str) -> str:
+    return (f"No usable keyring was found, so the secrets saved for the profile "
+            f"'{profile_name}' could not be read. You can give them in "
+            f"{', '.join(SECRET_ENV.values())} instead.")
+
+
+# Ad hoc settings given as options: their errors name the option, not a profile's field.
+_OPTION_OF_FIELD = {"base_url": "--base-url", "auth_base_url": "--auth-base-url",
+                    "partner_id": "--partner-id", "portal_partner": "--portal-partner",
+                    "timeout_s": "--timeout"}
+_NO_BEARER_TOKEN = (
+    "There is no bearer token to send. Set ENKASH_AUTHORIZATION (and ENKASH_COOKIE), or use "
+    "a profile with login details whose password and client secret are in the keyring or "
+    "in ENKASH_PASSWORD and ENKASH_CLIENT_SECRET."
+)
+
+
+def _in_terminal_words(error: EnkashError, args: argparse.Namespace) -> EnkashError:
+    """The window's wording of an error made right for a terminal: an option the user gave
+    is named as that option, and "type one in Authorization" becomes the variable to set."""
+    from enkash_desktop.core import ErrorKind
+
+    option = _OPTION_OF_FIELD.get(error.field or "")
+    if option and getattr(args, option[2:].replace("-", "_"), None) is not None:
+        error = replace(error, message=f"The option {option} is not valid: {error.message}")
+    if (error.kind is ErrorKind.TOKEN_EXPIRED and error.http_status is None
+            and error.message.startswith("There is no bearer token")):
+        error = replace(error, message=_NO_BEARER_TOKEN)
+    return error
 
 
 def _client(profile: Profile, secrets: Secrets, failures: FailureCounter) -> EnkashClient:
@@ -258,7 +311,9 @@ def _cmd_send(args: argparse.Namespace) -> int:
                 client.fetch_token(confirmed=True)
             result = client.send_sso(cardholder)
     except EnkashError as exc:
-        return _print_error(exc, args.json)
+        return _print_error(_in_terminal_words(exc, args), args.json)
+    if result.error is not None:  # this command's own result: reworded in place
+        result.error.message = _in_terminal_words(result.error, args).message
     if args.json:
         print(json.dumps(result.as_json()))
     elif result.ok:
@@ -268,7 +323,7 @@ def _cmd_send(args: argparse.Namespace) -> int:
             print(f"Portal link: {result.sso_url}")
         else:
             print(f"SSO token: {result.sso_token}")
-            print("No portal link: the profile has no SSO partner name.", file=sys.stderr)
+            print(_no_link_notice(args, profile.name), file=sys.stderr)
     else:
         assert result.error is not None
         return _print_error(result.error, False)
@@ -307,6 +362,14 @@ def _cmd_cards(args: argparse.Namespace) -> int:
     return result.error.kind.exit_code if result.error else 0
 
 
+def _no_link_notice(args: argparse.Namespace, profile_name: str) -> str:
+    if args.demo or args.profile or not args.base_url:
+        return (f"No portal link was built, because the profile '{profile_name}' has no SSO "
+                "partner name. Add it to the profile, or pass --portal-partner NAME.")
+    return ("No portal link was built, because no SSO partner name was given. Pass "
+            "--portal-partner NAME (the partner's short name, such as hrms) to get one.")
+
+
 def _cmd_token(args: argparse.Namespace) -> int:
     from enkash_desktop.core import EnkashError
 
@@ -318,7 +381,7 @@ def _cmd_token(args: argparse.Namespace) -> int:
         if exc.kind.value == "lockout_risk":
             exc = replace(exc, message=exc.message +
                           " Run again with --confirm-lockout-risk to try anyway.")
-        return _print_error(exc, args.json)
+        return _print_error(_in_terminal_words(exc, args), args.json)
     seconds = round(token.seconds_left())
     if args.json:
         print(json.dumps({"ok": True, "access_token": token.value,
@@ -472,6 +535,23 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 
+def _cmd_diagnostics(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from enkash_desktop.store import AppPaths
+    from enkash_desktop.store.diagnostics import export_diagnostics
+
+    target = Path(args.output)
+    try:
+        export_diagnostics(AppPaths.default(), target, {"made_by": "enkash-sso diagnostics"})
+    except OSError as exc:
+        print(f"The diagnostics could not be written to {target}: {exc.strerror or exc}. "
+              "Please choose another location.", file=sys.stderr)
+        return 2
+    print(f"Diagnostics were saved to {target}. They contain no secrets.")
+    return 0
+
+
 def _cmd_profiles(args: argparse.Namespace) -> int:
     loaded, _ = _load_settings()
     if loaded.notice:
@@ -569,12 +649,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.excepthook = _print_redacted_crash
     args = _parser().parse_args(argv)
     commands = {"send": _cmd_send, "cards": _cmd_cards, "token": _cmd_token, "batch": _cmd_batch,
-                "sandbox": _cmd_sandbox, "profiles": _cmd_profiles}
+                "sandbox": _cmd_sandbox, "profiles": _cmd_profiles,
+                "diagnostics": _cmd_diagnostics}
     commands["settings"] = _cmd_settings
+    log_file = _start_log(args.command)
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except Exception:  # a bug: its traceback goes to the log (redacted), a sentence here
+        import logging
+
+        logging.getLogger("enkash_desktop.crash").exception("enkash-sso %s failed", args.command)
+        where = f" The details were written to {log_file}." if log_file else ""
+        print(f"Something unexpected went wrong, and the command stopped.{where} Please "
+              "send them with `enkash-sso diagnostics --output FILE.zip` to support.",
+              file=sys.stderr)
+        return 1
+
+
+_LOGGING_TO: list[Path] = []
+
+
+def _start_log(command: str) -> str:
+    """Log to the program's log file (redacted, like the window's), and never to stderr: a
+    notice a person should read is printed as a sentence instead. Returns the log's path."""
+    import logging
+
+    logging.getLogger().addHandler(logging.NullHandler())  # no raw line via lastResort
+    if command == "sandbox":
+        return ""
+    from enkash_desktop.store.facts import log_facts
+    from enkash_desktop.store.logs import setup_logging
+    from enkash_desktop.store.paths import AppPaths
+
+    log_file = AppPaths.default().log_file
+    if not _LOGGING_TO or _LOGGING_TO[0] != log_file:  # once per file, however often main runs
+        if setup_logging(log_file) is None:
+            return ""
+        _LOGGING_TO[:] = [log_file]
+    log_facts({"command": f"enkash-sso {command}"}, versions=False)
+    return str(log_file)
 
 
 if __name__ == "__main__":

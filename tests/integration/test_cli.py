@@ -78,7 +78,7 @@ def test_ad_hoc_profile_with_secrets_from_the_environment(tmp_path: Path) -> Non
         sb.set_fault("http_401", endpoint="sso", times=1)
         expired = run(["send", "--base-url", sb.base_url, "--partner-id", DEMO.partner_id,
                        *IDS], tmp_path, env)
-        assert expired.returncode == 4 and "Get token" in expired.stderr
+        assert expired.returncode == 4 and "enkash-sso token" in expired.stderr
         url = sb.base_url
     down = run(["send", "--json", "--base-url", url, "--partner-id", DEMO.partner_id, *IDS],
                tmp_path, env)
@@ -175,3 +175,36 @@ def test_profiles_lists_the_administrators_profiles(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     listed = json.loads(proc.stdout)["profiles"]
     assert [(p["name"], p["managed"]) for p in listed] == [("Company UAT", True)]
+
+
+def test_no_usable_keyring_one_plain_notice_then_the_real_reason(tmp_path: Path) -> None:
+    with Sandbox() as sb:
+        _save_profile(tmp_path, Profile(name="Team UAT", environment=Environment.CUSTOM,
+                                        base_url=sb.base_url, partner_id=DEMO.partner_id))
+        proc = run(["send", *IDS], tmp_path,
+                   {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+        assert [c.path for c in sb.calls] == []  # nothing could be sent
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 4, proc.stderr
+    assert lines[0] == ("No usable keyring was found, so the secrets saved for the profile "
+                        "'Team UAT' could not be read. You can give them in ENKASH_AUTHORIZATION, "
+                        "ENKASH_COOKIE, ENKASH_PASSWORD, ENKASH_CLIENT_SECRET instead.")
+    assert lines[1].startswith("There is no bearer token to send. Set ENKASH_AUTHORIZATION")
+    assert "enkash-sso token" in lines[2] and len(lines) == 3
+    assert "session-only" not in proc.stderr and "WARNING" not in proc.stderr
+    log = AppPaths.under(tmp_path).log_file.read_text(encoding="utf-8")
+    assert "fail.Keyring" in log  # the technical reason is in the log, for support
+
+
+def test_ad_hoc_errors_name_the_option_not_a_profile(tmp_path: Path) -> None:
+    with Sandbox() as sb:
+        env = {"ENKASH_AUTHORIZATION": sb.issue_token(), "ENKASH_COOKIE": "JSESSIONID=42"}
+        bad = run(["send", "--base-url", sb.base_url, "--partner-id", DEMO.partner_id,
+                   "--portal-partner", "hr ms", *IDS], tmp_path, env)
+        assert bad.returncode == 2
+        assert bad.stderr.startswith("The option --portal-partner is not valid:")
+        assert "profile" not in bad.stderr
+        none = run(["send", "--base-url", sb.base_url, "--partner-id", DEMO.partner_id, *IDS],
+                   tmp_path, env)
+    assert none.returncode == 0
+    assert "Pass --portal-partner NAME" in none.stderr and "profile" not in none.stderr
