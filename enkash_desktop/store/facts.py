@@ -3,6 +3,7 @@ the proxy in use (never its user name or password)."""
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import sys
@@ -17,28 +18,42 @@ _AUTHORITY_END = re.compile(r"[/?#]")
 
 
 def basic_facts() -> dict[str, str]:
-    """Cheap facts (no package metadata is read): for every start, the CLI's too."""
+    """Cheap facts (nothing is read from disk, no module loaded): for every start, the
+    command line's too. The proxy is the environment's (``*_proxy`` variables)."""
+    uname = platform.uname()
     return {
         "app_version": __version__,
         "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
-        "platform": platform.platform(),
+        "platform": f"{uname.system} {uname.release} {uname.machine}",
         "frozen": "yes" if getattr(sys, "frozen", False) else "no",
-        "proxy": describe_proxies(_system_proxies()),
+        "proxy": describe_proxies(_environment_proxies()),
     }
 
 
 def all_facts() -> dict[str, str]:
-    """:func:`basic_facts` and the versions of the libraries (reads package metadata: tens of
-    milliseconds, so not on the GUI thread)."""
+    """:func:`basic_facts` with the operating system's own proxy settings, the full platform
+    and the versions of the libraries (reads package metadata: tens of milliseconds, so not
+    on the GUI thread)."""
     from importlib import metadata
 
     facts = basic_facts()
+    facts["platform"] = platform.platform()
+    facts["proxy"] = describe_proxies(_system_proxies())
     for name in _DISTRIBUTIONS:
         try:
             facts[name.lower()] = metadata.version(name)
         except Exception:  # a bundle may carry no metadata; the fact is simply unknown
             facts[name.lower()] = "unknown"
     return facts
+
+
+def _environment_proxies() -> Mapping[str, str]:
+    """What ``urllib.request.getproxies_environment`` reads, without importing urllib."""
+    found: dict[str, str] = {}
+    for name, value in os.environ.items():
+        if value and len(name) > 6 and name[-6:].lower() == "_proxy":
+            found.setdefault(name[:-6].lower(), value)
+    return found
 
 
 def _system_proxies() -> Mapping[str, str]:
