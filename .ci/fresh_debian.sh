@@ -49,7 +49,8 @@ unmount_below() {  # deepest first
 
 inside() {  # runs in the private mount namespace
   local root="$1" report="$2" start
-  trap 'kill_processes_in "$root"; unmount_below "$root"' EXIT
+  INSIDE_ROOT="$root"  # for the trap, which runs after this function's locals are gone
+  trap 'kill_processes_in "$INSIDE_ROOT"; unmount_below "$INSIDE_ROOT"' EXIT
   mount -t proc proc "$root/proc"
   mount -t sysfs sysfs "$root/sys" 2>/dev/null || mount --rbind /sys "$root/sys"
   mount --bind /dev "$root/dev"
