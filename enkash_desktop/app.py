@@ -21,6 +21,7 @@ from enkash_desktop import APP_NAME, __version__
 from enkash_desktop.gui.application import create_window
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
     from enkash_desktop.gui.main_window import MainWindow
     from enkash_desktop.store.history import HistoryStore
