@@ -662,8 +662,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         logging.getLogger("enkash_desktop.crash").exception("enkash-sso %s failed", args.command)
         where = f" The details were written to {log_file}." if log_file else ""
-        print(f"Something unexpected went wrong, and the command stopped.{where} Please "
-              "send them with `enkash-sso diagnostics --output FILE.zip` to support.",
+        print(f"Something unexpected went wrong, and the command stopped.{where} Please run "
+              "`enkash-sso diagnostics --output FILE.zip` and send the zip to support.",
               file=sys.stderr)
         return 1
 
@@ -676,7 +676,9 @@ def _start_log(command: str) -> str:
     notice a person should read is printed as a sentence instead. Returns the log's path."""
     import logging
 
-    logging.getLogger().addHandler(logging.NullHandler())  # no raw line via lastResort
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.NullHandler) for h in root.handlers):
+        root.addHandler(logging.NullHandler())  # no raw log line on stderr (lastResort)
     if command == "sandbox":
         return ""
     from enkash_desktop.store.facts import log_facts

@@ -208,3 +208,23 @@ def test_ad_hoc_errors_name_the_option_not_a_profile(tmp_path: Path) -> None:
                    tmp_path, env)
     assert none.returncode == 0
     assert "Pass --portal-partner NAME" in none.stderr and "profile" not in none.stderr
+
+
+def test_a_bug_prints_a_sentence_and_logs_its_traceback_redacted(tmp_path: Path) -> None:
+    script = (
+        "import sys, enkash_desktop.cli as cli\n"
+        "def broken(args):\n"
+        "    raise RuntimeError('boom with Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0')\n"
+        "cli._cmd_profiles = broken\n"
+        "sys.exit(cli.main(['profiles']))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENKASH_")}
+    env["ENKASH_DESKTOP_HOME"] = str(tmp_path)
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Something unexpected went wrong, and the command stopped.")
+    assert "Traceback" not in proc.stderr and "eyJhbGci" not in proc.stderr
+    log = AppPaths.under(tmp_path).log_file.read_text(encoding="utf-8")
+    assert "Traceback" in log and "RuntimeError: boom" in log and "in broken" in log
+    assert "c2VjcmV0" not in log
