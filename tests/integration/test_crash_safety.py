@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from enkash_desktop.store import HistoryStore, SettingsStore
+from tests.processes import child
 
 ROUNDS = 50
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,26 +89,20 @@ def test_kill_9_loses_nothing_that_was_saved(tmp_path: Path) -> None:
     started = time.monotonic()
 
     for round_ in range(ROUNDS):
-        child = subprocess.Popen(
+        with child(
             [sys.executable, "-c", CHILD, str(settings_path), str(history_path), str(round_)],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             cwd=ROOT,
             env=env,
-        )
-        try:
-            assert child.stdout is not None
-            assert child.stdout.readline() == b"ready\n", "the child did not start"
+        ) as proc:
+            assert proc.stdout is not None
+            assert proc.stdout.readline() == b"ready\n", "the child did not start"
             time.sleep(rng.uniform(0.05, 0.4))
-            os.kill(child.pid, signal.SIGKILL)
-            output = child.stdout.read()
-        finally:
-            if child.poll() is None:
-                child.kill()
-            child.wait(timeout=10)
-            if child.stdout is not None:
-                child.stdout.close()
-        assert child.returncode == -signal.SIGKILL
+            os.kill(proc.pid, signal.SIGKILL)
+            output = proc.stdout.read()
+            proc.wait(timeout=10)
+        assert proc.returncode == -signal.SIGKILL
         # A line counts only when complete: the id was printed after record() returned.
         lines = output.split(b"\n")[:-1]
         printed += [int(line) for line in lines]
