@@ -141,8 +141,6 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
 
 def _readable(path: Path) -> bytes:
     """The file's bytes, and for a zip the bytes of every member (they are compressed)."""
-    import zipfile
-
     data = path.read_bytes()
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
