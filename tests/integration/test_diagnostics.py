@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from enkash_desktop.core import Environment, Profile
+from enkash_desktop.core.redaction import secret_forms
 from enkash_desktop.sandbox import DEMO, DEMO_CARDHOLDERS, Sandbox
 from enkash_desktop.store import AppPaths, Settings, SettingsStore
-from tests.secret_forms import leaks
 
 HOLDER = DEMO_CARDHOLDERS[0]
 IDS = ["--card-account-id", HOLDER.card_account_id, "--company-id", HOLDER.company_id,
@@ -133,6 +133,13 @@ def test_zip_after_a_session_with_failures_answers_a_ticket(sandbox: Sandbox,
     assert len(secrets) >= 12
     assert leaks(everything, secrets) == []
     assert leaks(base64.b64encode(DEMO.password.encode()), [DEMO.password])  # it would see one
+
+
+def leaks(data: bytes, secrets: list[str]) -> list[str]:
+    """The secrets (first characters only) found in ``data`` raw, URL-encoded, in base64 or
+    JSON-escaped."""
+    return [s[:6] + "…" for s in secrets
+            if s and any(f.encode("utf-8", "surrogatepass") in data for f in secret_forms(s))]
 
 
 def sandbox_tokens(sandbox: Sandbox) -> list[str]:
