@@ -7,6 +7,7 @@ send more than two unconfirmed failed logins in a row.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -19,6 +20,7 @@ from enkash_desktop.core import Environment, Profile
 from enkash_desktop.core.lockout import LoginIdentity
 from enkash_desktop.sandbox import DEMO, Sandbox
 from enkash_desktop.store import AppPaths, Settings, SettingsStore
+from tests.processes import child
 
 BAD = {"ENKASH_PASSWORD": "wrong-password", "ENKASH_CLIENT_SECRET": DEMO.oauth_client_secret}
 GOOD = {**BAD, "ENKASH_PASSWORD": DEMO.password}
@@ -86,19 +88,15 @@ def test_processes_started_together_never_pass_the_guard(tmp_path: Path,
             assert run(["token"], tmp_path, BAD).returncode == 4
         # Each login takes a while at the server, so the three processes overlap.
         sb.set_fault("delay", endpoint="token", delay_s=0.4)
-        procs = [subprocess.Popen([sys.executable, "-m", "enkash_desktop.cli", "token",
-                                   "--json"], env=_env(tmp_path, BAD), stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
         outs: list[tuple[int, str]] = []
-        try:
+        with contextlib.ExitStack() as stack:
+            procs = [stack.enter_context(child(
+                [sys.executable, "-m", "enkash_desktop.cli", "token", "--json"],
+                env=_env(tmp_path, BAD), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True)) for _ in range(3)]
             for proc in procs:
                 stdout, _ = proc.communicate(timeout=60)
                 outs.append((proc.returncode, stdout))
-        finally:
-            for proc in procs:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait(10)
         codes = sorted(code for code, _ in outs)
         sent = 2 - failed_before  # the logins the guard still allows without a question
         assert codes == sorted([4] * sent + [2] * (3 - sent)), outs
@@ -114,17 +112,12 @@ def test_at_most_one_login_per_identity_is_in_flight(tmp_path: Path) -> None:
     with Sandbox() as sb:
         _save(tmp_path, _profile(sb, "Team UAT"), _profile(sb, "Team UAT (copy)"))
         sb.set_fault("delay", endpoint="token", delay_s=1.0)
-        procs = [subprocess.Popen([sys.executable, "-m", "enkash_desktop.cli", "token",
-                                   "--profile", name], env=_env(tmp_path, GOOD),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                 for name in ("Team UAT", "Team UAT (copy)")]
-        try:
+        with contextlib.ExitStack() as stack:
+            procs = [stack.enter_context(child(
+                [sys.executable, "-m", "enkash_desktop.cli", "token", "--profile", name],
+                env=_env(tmp_path, GOOD), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                text=True)) for name in ("Team UAT", "Team UAT (copy)")]
             errors = [proc.communicate(timeout=60)[1] for proc in procs]
-        finally:
-            for proc in procs:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait(10)
         assert [proc.returncode for proc in procs] == [0, 0], errors
         times = sorted(c.time for c in sb.calls if c.path == "/oauth/token")
         assert len(times) == 2
