@@ -542,8 +542,13 @@ def _cmd_diagnostics(args: argparse.Namespace) -> int:
     from enkash_desktop.store.diagnostics import export_diagnostics
 
     target = Path(args.output)
+    extra = {"made_by": "enkash-sso diagnostics"}
     try:
-        export_diagnostics(AppPaths.default(), target, {"made_by": "enkash-sso diagnostics"})
+        extra["settings_in_effect"] = _load_settings()[1].as_text()
+    except Exception as exc:  # a broken policy or settings file must not stop the zip
+        extra["settings_in_effect"] = f"The settings in effect could not be read: {exc!r}"
+    try:
+        export_diagnostics(AppPaths.default(), target, extra)
     except OSError as exc:
         print(f"The diagnostics could not be written to {target}: {exc.strerror or exc}. "
               "Please choose another location.", file=sys.stderr)

@@ -106,6 +106,7 @@ def test_zip_after_a_session_with_failures_answers_a_ticket(sandbox: Sandbox,
     for key in ("app_version", "python", "platform", "httpx", "keyring", "keyring_backend"):
         assert report[key] and report[key] != "unknown", key
     assert report["proxy"] == "https=http://***@proxy.example:3128"
+    assert report["settings_in_effect"] and "could not" not in report["settings_in_effect"]
 
     settings = json.loads(text["settings.json"])
     assert settings["current_profile"] == "Team UAT"
