@@ -51,6 +51,8 @@ from .portal import portal_link
 from .proxies import proxy_for
 from .redaction import mask_secrets, redact, remember
 from .replies import MAX_REPLY_BYTES, parse_sso_reply, parse_token_reply
+from .transport import RoutingTransport, TrackingBackend, trust_store_context
+from .transport import deadline as call_deadline
 from .validation import check_header_value, validate_cardholder, validate_profile
 
 if TYPE_CHECKING:
@@ -195,7 +197,7 @@ class EnkashClient:
         urls = (self.profile.base_url, self.profile.effective_auth_base_url)
         if not any(u.lower().startswith("https:") for u in urls):
             return None
-        return _trust_store_context()
+        return trust_store_context()
 
     def _make_transport(self, limits: httpx.Limits) -> httpx.BaseTransport:
         """One transport per route (direct, or each proxy), chosen per URL (see .proxies)."""
@@ -210,7 +212,7 @@ class EnkashClient:
                 routes[proxy] = self._route_transport(limits, ssl_context, proxy)
         if list(routes) == [None]:
             return routes[None]
-        return cast("httpx.BaseTransport", _RoutingTransport(routes, self.profile.proxy))
+        return cast("httpx.BaseTransport", RoutingTransport(routes, self.profile.proxy))
 
     def _route_transport(self, limits: httpx.Limits, ssl_context: ssl.SSLContext | None,
                          proxy: str | None) -> httpx.BaseTransport:
@@ -222,7 +224,7 @@ class EnkashClient:
         # httpx offers no public hook for this. The transport's __init__ is skipped: it
         # would only build a pool (and a TLS context) that is replaced at once.
         transport = httpx.HTTPTransport.__new__(httpx.HTTPTransport)
-        backend = _TrackingBackend(self)
+        backend = TrackingBackend(self)
         if proxy is None:
             transport._pool = httpcore.ConnectionPool(
                 ssl_context=ssl_context,
@@ -239,7 +241,7 @@ class EnkashClient:
             proxy_auth=parsed.raw_auth,
             proxy_headers=parsed.headers.raw,
             ssl_context=ssl_context,  # the EnKash server's certificate, verified end to end
-            proxy_ssl_context=_trust_store_context() if parsed.url.scheme == "https" else None,
+            proxy_ssl_context=trust_store_context() if parsed.url.scheme == "https" else None,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -264,9 +266,9 @@ class EnkashClient:
         import httpx
 
         # The whole call (connect, send, headers, body) ends at this deadline: the network
-        # backend's streams bound every wait by it, on this thread (see _DeadlineStream).
-        deadline = time.monotonic() + self.profile.timeout_s
-        _deadline.at = deadline
+        # backend's streams bound every wait by it, on this thread (transport.DeadlineStream).
+        ends_at = time.monotonic() + self.profile.timeout_s
+        call_deadline.at = ends_at
         try:
             with self._client().stream("POST", _parsed_url(url), headers=headers,
                                        content=content) as resp:
@@ -277,7 +279,7 @@ class EnkashClient:
                     size += len(chunk)
                     if size > MAX_REPLY_BYTES:
                         break
-                    if time.monotonic() > deadline:  # a transport of a test's own
+                    if time.monotonic() > ends_at:  # a transport of a test's own
                         raise httpx.ReadTimeout("The call's deadline has passed.")
                 self._last_reply.retry_after = resp.headers.get("Retry-After")
                 cookie = ""
@@ -312,7 +314,7 @@ class EnkashClient:
                 detail=text,
             ) from None
         finally:
-            _deadline.at = None
+            call_deadline.at = None
 
     # ----------------------------------------------------------------- login
 
@@ -575,15 +577,6 @@ def _ms_since(t0: float) -> float:
     return (time.perf_counter() - t0) * 1000.0
 
 
-def _trust_store_context() -> ssl.SSLContext:
-    """A TLS client context on the OS trust store, so corporate CAs work."""
-    import ssl
-
-    import truststore
-
-    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
 @functools.lru_cache(maxsize=64)
 def _parsed_url(url: str) -> httpx.URL:
     """``url`` as httpx parses it, once: a client posts to the same two URLs again and again."""
@@ -612,114 +605,3 @@ def _pretty_redacted(body: bytes, data: Any, secrets: list[str],
     if len(text) > MAX_STORED_REPLY:
         text = text[:MAX_STORED_REPLY] + "\n… (the rest of the reply is not shown)"
     return redact(text, secrets)
-
-
-class _RoutingTransport:
-    """Sends each request by the route its URL takes: direct, or through its proxy."""
-
-    def __init__(self, routes: dict[str | None, httpx.BaseTransport], setting: str) -> None:
-        self._routes = routes
-        self._setting = setting
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        proxy = proxy_for(str(request.url), self._setting)
-        transport = self._routes.get(proxy) or self._routes[next(iter(self._routes))]
-        return transport.handle_request(request)
-
-    def close(self) -> None:
-        for transport in self._routes.values():
-            transport.close()
-
-    def __enter__(self) -> _RoutingTransport:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class _Deadline(threading.local):
-    at: float | None = None  # time.monotonic() when the current thread's call must end
-
-
-_deadline = _Deadline()
-
-
-def _within_deadline(timeout: float | None, expired: type[Exception]) -> float | None:
-    """``timeout`` shortened to what is left of this thread's call; raise once it is over."""
-    at = _deadline.at
-    if at is None:
-        return timeout
-    left = at - time.monotonic()
-    if left <= 0:
-        raise expired("The call's deadline has passed.")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream:
-    """An httpcore network stream whose every wait ends by the call's deadline.
-
-    httpx's timeouts bound each read, so a server sending one byte a second would hold a
-    call for ever; here each read, write and TLS handshake gets only the time left.
-    """
-
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        import httpcore
-
-        data: bytes = self._inner.read(max_bytes,
-                                       _within_deadline(timeout, httpcore.ReadTimeout))
-        return data
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        import httpcore
-
-        self._inner.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                  timeout: float | None = None) -> _DeadlineStream:
-        import httpcore
-
-        return _DeadlineStream(self._inner.start_tls(
-            ssl_context, server_hostname, _within_deadline(timeout, httpcore.ConnectTimeout)))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _TrackingBackend:
-    """An httpcore network backend that records every socket it opens for its client."""
-
-    def __init__(self, owner: EnkashClient) -> None:
-        import httpcore
-
-        self._inner = httpcore.SyncBackend()
-        self._owner = weakref.ref(owner)
-
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: Any = None) -> Any:
-        import httpcore
-
-        owner = self._owner()
-        generation = owner._generation if owner else 0
-        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
-        stream = self._inner.connect_tcp(host, port, timeout=timeout,
-                                         local_address=local_address,
-                                         socket_options=socket_options)
-        sock = stream.get_extra_info("socket")
-        if owner is not None and sock is not None:
-            owner._track(sock, generation)
-        return _DeadlineStream(stream)
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Any = None) -> Any:
-        return self._inner.connect_unix_socket(path, timeout=timeout,
-                                               socket_options=socket_options)
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)

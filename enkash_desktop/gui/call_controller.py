@@ -202,14 +202,29 @@ class CallController(QObject):
         file): a login that needs a confirmation comes back as LOCKOUT_RISK before anything
         is sent, the user is asked, and a yes starts it again, confirmed."""
 
+        from enkash_desktop.service.calls import login_and_record
+
+        recorder = self.recorder
+
         def failed(exc: object) -> None:
             self._show_failure(exc, "getting a bearer token",
                                lambda: self._start_login(client, confirmed=True))
 
-        self._start_call(lambda: client.fetch_token(confirmed=confirmed), client,
-                         self.tr("Getting a token…"), self._token_done, failed)
+        def done(value: object) -> None:
+            from enkash_desktop.service.calls import LoginOutcome
 
-    def _token_done(self, _value: object) -> None:
+            assert isinstance(value, LoginOutcome)
+            if value.notice:
+                self._shell.show_notice(tr_core(value.notice))
+            if isinstance(value.value, core.EnkashError):
+                failed(value.value)
+            else:
+                self._token_done()
+
+        self._start_call(lambda: login_and_record(client, recorder, confirmed=confirmed),
+                         client, self.tr("Getting a token…"), done, failed)
+
+    def _token_done(self) -> None:
         self.update_countdown()
         left = self.token_seconds_left() or 0.0
         self._result.show_outcome(

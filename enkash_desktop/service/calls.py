@@ -1,6 +1,7 @@
 """Calls that are recorded: the same steps for the window, its batch and the command line.
 
-:func:`send_and_record` sends one SSO call and hands its result to the
+:func:`send_and_record` sends one SSO call, :func:`login_and_record` logs in (a login is a
+call in the history too), and each hands its result to the
 :class:`~enkash_desktop.service.recorder.CallRecorder`; :class:`BatchRecording` records each
 result of a batch and stops recording (never sending) at the first history error. These and
 the recorder are the only way a result reaches the history.
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from enkash_desktop.core.client import EnkashClient
     from enkash_desktop.core.errors import EnkashError
-    from enkash_desktop.core.models import Cardholder, SsoResult
+    from enkash_desktop.core.models import BearerToken, Cardholder, SsoResult
 
     from .recorder import CallRecorder
 
@@ -37,10 +38,9 @@ def send_and_record(client: EnkashClient, cardholder: Cardholder, recorder: Call
     from enkash_desktop.core.errors import EnkashError
 
     if confirmed_login:
-        try:
-            client.fetch_token(confirmed=True)
-        except EnkashError as exc:
-            return CallOutcome(exc)
+        login = login_and_record(client, recorder, confirmed=True)
+        if isinstance(login.value, EnkashError):
+            return CallOutcome(login.value, login.notice)
     result = client.send_sso(cardholder)
     _ = result.reply_redacted, result.request_redacted
     notice = recorder.record(result) if recorder is not None else ""
@@ -59,3 +59,44 @@ class BatchRecording:
         if self._recorder is None or self.error:
             return
         self.error = self._recorder.record(result)
+
+
+class LoginOutcome(NamedTuple):
+    """What a recorded login gave: the bearer token (or the error), and a sentence when
+    the history could not record it ("" otherwise)."""
+
+    value: BearerToken | EnkashError
+    notice: str = ""
+
+
+# Refusals made before anything is sent: not a login, so not in the history.
+_NOT_SENT = ("bad_input", "lockout_risk")
+
+
+def login_and_record(client: EnkashClient, recorder: CallRecorder | None, *,
+                     confirmed: bool = False) -> LoginOutcome:
+    """Log in (the lockout rules apply) and record the attempt: time, profile, outcome and
+    how long the token is valid. Never the token or a secret."""
+    import time
+
+    from enkash_desktop.core.errors import EnkashError
+    from enkash_desktop.core.login import LoginResult
+
+    started = time.time()
+    clock = time.perf_counter()
+    profile = client.profile
+    try:
+        token: BearerToken | EnkashError = client.fetch_token(confirmed=confirmed)
+    except EnkashError as exc:
+        token = exc
+    elapsed_ms = (time.perf_counter() - clock) * 1000
+    if isinstance(token, EnkashError):
+        if token.kind.value in _NOT_SENT:
+            return LoginOutcome(token)
+        result = LoginResult(False, profile.name, profile.environment, started, elapsed_ms,
+                             http_status=token.http_status, error=token)
+    else:
+        result = LoginResult(True, profile.name, profile.environment, started, elapsed_ms,
+                             valid_for_s=token.seconds_left(), http_status=200)
+    notice = recorder.record(result) if recorder is not None else ""
+    return LoginOutcome(token, notice)

@@ -18,11 +18,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from enkash_desktop.core.cards import CardSearchResult
-    from enkash_desktop.core.models import SsoResult
     from enkash_desktop.store.history import HistoryStore
-
-    Recordable = SsoResult | CardSearchResult  # an SSO call or a card lookup
+    from enkash_desktop.store.history_rows import Recordable  # an SSO call, a lookup, a login
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from enkash_desktop.core.csvsafe import neutralise_row
-from enkash_desktop.core.models import SsoResult
 
 from .atomic import open_atomic
 from .errors import StoreError
@@ -53,8 +52,8 @@ from .history_rows import (
     where_sql,
 )
 
-if TYPE_CHECKING:  # the card search is loaded only when a lookup is made
-    from enkash_desktop.core.cards import CardSearchResult
+if TYPE_CHECKING:
+    from .history_rows import Recordable
 
 log = logging.getLogger(__name__)
 
@@ -127,14 +126,14 @@ class HistoryStore:
 
     # writing
 
-    def record(self, result: SsoResult | CardSearchResult) -> int:
+    def record(self, result: Recordable) -> int:
         """Store one call (an SSO call or a card lookup) and return its id."""
         with self._translate(), self._write() as conn:
             cursor = conn.execute(INSERT, row_of(result))
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
-    def record_many(self, results: Iterable[SsoResult | CardSearchResult]) -> int:
+    def record_many(self, results: Iterable[Recordable]) -> int:
         """Store many calls in one transaction and return how many were stored."""
         stored = 0
         with self._translate(), self._write() as conn:

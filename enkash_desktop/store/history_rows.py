@@ -10,14 +10,49 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from enkash_desktop.core.models import SsoResult
 
 from .errors import StoreError
 
-if TYPE_CHECKING:  # the card search is loaded only when a lookup is made
-    from enkash_desktop.core.cards import CardSearchResult
+if TYPE_CHECKING:
+    from enkash_desktop.core.errors import EnkashError
+    from enkash_desktop.core.models import Cardholder, Environment
+
+
+class CallSummary(Protocol):
+    """A call other than an SSO call (a card lookup, a login) as the history keeps it."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def started_at(self) -> float: ...
+    @property
+    def profile_name(self) -> str: ...
+    @property
+    def environment(self) -> Environment: ...
+    @property
+    def cardholder(self) -> Cardholder: ...
+    @property
+    def http_status(self) -> int | None: ...
+    @property
+    def response_code(self) -> int | str | None: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def elapsed_ms(self) -> float: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def request_redacted(self) -> str: ...
+    @property
+    def reply_redacted(self) -> str: ...
+    @property
+    def error(self) -> EnkashError | None: ...
+
+
+Recordable = SsoResult | CallSummary  # what the history records
 
 COLUMNS = (
     "time", "profile", "environment", "card_account_id", "company_id", "enkash_card_id",
@@ -216,7 +251,7 @@ def where_sql(where: list[str]) -> str:
     return f" WHERE {' AND '.join(where)}" if where else ""
 
 
-def row_of(result: SsoResult | CardSearchResult) -> tuple[Any, ...]:
+def row_of(result: Recordable) -> tuple[Any, ...]:
     """The row for a result: redacted text only, with the SSO token and URL scrubbed again."""
     if not isinstance(result, SsoResult):
         return _lookup_row_of(result)
@@ -248,7 +283,7 @@ def row_of(result: SsoResult | CardSearchResult) -> tuple[Any, ...]:
     )
 
 
-def _lookup_row_of(result: CardSearchResult) -> tuple[Any, ...]:
+def _lookup_row_of(result: CallSummary) -> tuple[Any, ...]:
     """The row for a card lookup: its ids, its summary, its redacted texts (card tokens are
     masked by the core)."""
     card = result.cardholder
