@@ -55,3 +55,21 @@ def test_a_history_that_cannot_open_is_said_and_the_calls_still_work(
     send(qtbot, window)
     assert "Success" in window.result.outcome.text()
     assert "could not be recorded" in window.notice_label.text()
+
+
+def test_get_token_is_recorded_as_a_login_without_the_token(
+        qtbot: Any, make_window: Any, home: AppPaths) -> None:
+    from tests.gui.gui_helpers import get_token
+
+    window = make_window(with_history=True)
+    get_token(qtbot, window)
+    assert "bearer token was received" in window.result.outcome.text()
+    client = window.calls.current_client()
+    assert client is not None and client.token is not None
+    store = window.history_store
+    assert store is not None
+    qtbot.waitUntil(lambda: store.count() == 1, timeout=5000)
+    login = store.page(None, 1)[0]
+    assert (login.kind, login.outcome) == ("login", "success")
+    assert "valid for" in login.message and login.profile == window.partner.profile().name
+    assert client.token.value not in repr(login)
