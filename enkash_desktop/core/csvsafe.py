@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EnkashError, ErrorKind
+from .fields import CARDHOLDER_IDS, ID_KEYS
 from .models import Cardholder
 from .validation import validate_cardholder
 
@@ -35,12 +36,7 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 # Normalised header name (lower case, letters and digits only) -> field.
 _HEADER_NAMES: dict[str, str] = {
-    "cardaccountid": "card_account_id",
-    "cardaccount": "card_account_id",
-    "rewardaccountid": "card_account_id",
-    "companyid": "company_id",
-    "enkashcardid": "enkash_card_id",
-    "enkashcard": "enkash_card_id",
+    **{alias: f.key for f in CARDHOLDER_IDS for alias in f.csv_aliases},
     "admin": "admin",
     "isadmin": "admin",
     "role": "admin",
@@ -49,12 +45,8 @@ _HEADER_NAMES: dict[str, str] = {
     "employeeoradmin": "admin",
     "employeeadmin": "admin",
 }
-_REQUIRED = ("card_account_id", "company_id", "enkash_card_id")
-_COLUMN_LABELS = {
-    "card_account_id": "card account id",
-    "company_id": "company id",
-    "enkash_card_id": "EnKash card id",
-}
+_REQUIRED = ID_KEYS
+_COLUMN_LABELS = {f.key: f.phrase for f in CARDHOLDER_IDS}
 _ADMIN_WORDS = frozenset({"admin", "hr", "hradmin", "companyadmin", "administrator", "yes",
                           "y", "true", "1", "x"})
 _EMPLOYEE_WORDS = frozenset({"", "employee", "emp", "no", "n", "false", "0"})
@@ -184,7 +176,7 @@ def read_cardholders_csv(
     columns: dict[str, int] = {}
     rows: list[CardholderRow] = []
     problems: list[RowProblem] = []
-    first_line: dict[tuple[str, str, str, bool], int] = {}
+    first_line: dict[tuple[object, ...], int] = {}
     previous_end = 0
     try:
         for record in reader:
@@ -199,8 +191,7 @@ def read_cardholders_csv(
             cells = {name: restore_cell(record[i].strip()) if i < len(record) else ""
                      for name, i in columns.items()}
             admin = _admin_value(cells.get("admin", ""))
-            typed = Cardholder(cells["card_account_id"], cells["company_id"],
-                               cells["enkash_card_id"], admin=bool(admin))
+            typed = Cardholder.from_ids(cells, admin=bool(admin))
             if admin is None:
                 problems.append(RowProblem(line, f"The admin column says "
                                                  f"'{cells['admin']}'; please write employee "
@@ -211,7 +202,7 @@ def read_cardholders_csv(
             except EnkashError as exc:
                 problems.append(RowProblem(line, exc.message, typed))
                 continue
-            key = (holder.card_account_id, holder.company_id, holder.enkash_card_id, admin)
+            key = (*holder.ids(), admin)
             if key in first_line:
                 problems.append(RowProblem(line, f"This row repeats line {first_line[key]}, "
                                                  "so it is left out.", holder))

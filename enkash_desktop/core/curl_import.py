@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import EnkashError, ErrorKind
+from .fields import CARDHOLDER_IDS
 from .models import SSO_PATH, Cardholder
 from .redaction import MASK
 
@@ -44,16 +45,9 @@ _DATA_FROM_FILE = frozenset({"-d", "--data", "--data-binary", "--data-ascii", "-
 # Headers the program sets itself; they are read (Content-Type) or accepted silently.
 _OWN_HEADERS = frozenset({"content-type", "accept", "user-agent", "content-length", "host",
                           "accept-encoding", "connection"})
-_BODY_FIELDS = {
-    "cardaccountid": "card_account_id",
-    "companyid": "company_id",
-    "enkashcardid": "enkash_card_id",  # enkashCardId (SSO page) and enKashCardId (others)
-}
-_FIELD_NAMES = {
-    "card_account_id": "cardAccountId",
-    "company_id": "companyId",
-    "enkash_card_id": "enkashCardId",
-}
+# Normalised body key -> field: enkashCardId (SSO page) and enKashCardId (others) alike.
+_BODY_FIELDS = {alias: f.key for f in CARDHOLDER_IDS for alias in f.json_aliases}
+_FIELD_NAMES = {f.key: f.json_name for f in CARDHOLDER_IDS}
 
 
 @dataclass(frozen=True)
@@ -459,8 +453,7 @@ def parse_curl(text: str, *, decrypt_key: bytes | None = None) -> CurlImport:
     return CurlImport(
         base_url=base_url,
         partner_id=partner_id,
-        cardholder=Cardholder(fields["card_account_id"], fields["company_id"],
-                              fields["enkash_card_id"]),
+        cardholder=Cardholder.from_ids(fields),
         authorization=authorization,
         cookie=cookie,
         unknown_flags=tuple(dict.fromkeys(parsed.unknown)),

@@ -8,7 +8,7 @@ environment and encryption choices live in :mod:`.choices` and are re-exported h
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, TypeVar
@@ -20,6 +20,7 @@ from .choices import SUGGESTED_BASE_URLS as SUGGESTED_BASE_URLS
 from .choices import Environment as Environment
 from .choices import PayloadEncryption as PayloadEncryption
 from .errors import EnkashError
+from .fields import CARDHOLDER_IDS, ID_KEYS
 
 _E = TypeVar("_E", bound=Enum)
 
@@ -134,11 +135,17 @@ class Cardholder:
 
     def body(self) -> dict[str, str]:
         """The SSO call's JSON body, spelled as on the SSO page (ENKASH_API.md §6)."""
-        return {
-            "cardAccountId": self.card_account_id,
-            "companyId": self.company_id,
-            "enkashCardId": self.enkash_card_id,
-        }
+        return {f.json_name: getattr(self, f.key) for f in CARDHOLDER_IDS}
+
+    def ids(self) -> tuple[str, ...]:
+        """The ids in the order of :data:`~.fields.CARDHOLDER_IDS`."""
+        return tuple(getattr(self, key) for key in ID_KEYS)
+
+    @classmethod
+    def from_ids(cls, ids: Mapping[str, str], *, admin: bool = False) -> Cardholder:
+        """A cardholder from its ids by field key (see :data:`~.fields.CARDHOLDER_IDS`)."""
+        values = {key: ids.get(key, "") for key in ID_KEYS}
+        return cls(**values, admin=admin)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import fields, replace
 from urllib.parse import urlsplit
 
 from .errors import EnkashError, ErrorKind
+from .fields import CARDHOLDER_IDS, ID_KEYS
 from .models import Cardholder, Profile
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]+")
@@ -36,9 +37,7 @@ LABELS: dict[str, str] = {
     "token_path": "Token location",
     "timeout_s": "Timeout",
     "proxy": "Proxy",
-    "card_account_id": "Card account id",
-    "company_id": "Company id",
-    "enkash_card_id": "EnKash card id",
+    **{f.key: f.label for f in CARDHOLDER_IDS},
     "authorization": "Authorization",
     "cookie": "Cookie",
     "password": "Password",
@@ -180,14 +179,10 @@ def validate_cardholder(cardholder: Cardholder) -> Cardholder:
 
     A cardholder that is already valid is returned as it is (it is frozen).
     """
-    ids = (
-        check_id("card_account_id", cardholder.card_account_id),
-        check_id("company_id", cardholder.company_id),
-        check_id("enkash_card_id", cardholder.enkash_card_id),
-    )
-    if ids == (cardholder.card_account_id, cardholder.company_id, cardholder.enkash_card_id):
+    ids = {key: check_id(key, getattr(cardholder, key)) for key in ID_KEYS}
+    if tuple(ids.values()) == cardholder.ids():
         return cardholder
-    return replace(cardholder, card_account_id=ids[0], company_id=ids[1], enkash_card_id=ids[2])
+    return Cardholder.from_ids(ids, admin=cardholder.admin)
 
 
 def validate_profile(profile: Profile, *, for_login: bool = False) -> Profile:

@@ -17,13 +17,17 @@ from PySide6.QtWidgets import (
 )
 
 from enkash_desktop import core
+from enkash_desktop.core.fields import BY_KEY
 
 from .form_rows import FieldRows, form_layout, line_edit
 
 if TYPE_CHECKING:  # the models load with the first profile, after the first paint
     from enkash_desktop.core.models import Cardholder
 
-CARDHOLDER_FIELDS = ("card_account_id", "company_id", "enkash_card_id")
+
+
+def _example(key: str) -> str:
+    return BY_KEY[key].example
 
 
 class CardholderForm(QGroupBox):
@@ -41,9 +45,10 @@ class CardholderForm(QGroupBox):
         self.rows = FieldRows(form)
         self.card_account_edit = self.rows.add(
             "card_account_id", self.tr("Card &account id"),
-            line_edit(self.tr("For example: CAQL8YCV3")))
+            line_edit(self.tr("For example: %s") % _example("card_account_id")))
         self.company_edit = self.rows.add(
-            "company_id", self.tr("Com&pany id"), line_edit(self.tr("For example: CEK1PU9AOO")))
+            "company_id", self.tr("Com&pany id"),
+            line_edit(self.tr("For example: %s") % _example("company_id")))
         self.find_card_button = QPushButton(self.tr("Find card…"))
         self.find_card_button.setAccessibleName(self.tr("Find card"))
         self.find_card_button.setToolTip(self.tr(
@@ -53,7 +58,8 @@ class CardholderForm(QGroupBox):
         self.find_card_button.clicked.connect(self.findCardRequested)
         self.card_id_edit = self.rows.add(
             "enkash_card_id", self.tr("En&Kash card id"),
-            line_edit(self.tr("For example: EKCDM5AVZY")), extra=self.find_card_button)
+            line_edit(self.tr("For example: %s") % _example("enkash_card_id")),
+            extra=self.find_card_button)
         kind_box = QWidget()
         kind_row = QHBoxLayout(kind_box)
         kind_row.setContentsMargins(0, 0, 0, 0)

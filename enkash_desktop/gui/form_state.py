@@ -93,6 +93,7 @@ class FormState(QObject):
 
     def _show_problems(self) -> tuple[dict[str, str], dict[str, str]]:
         """Problems of the profile with its secrets, and of the cardholder, by field."""
+        from enkash_desktop.core.fields import ID_KEYS
         from enkash_desktop.core.validation import (
             cardholder_problems,
             id_warning,
@@ -108,8 +109,7 @@ class FormState(QObject):
         s_problems = secret_problems({k: getattr(secrets, k) for k in core.Secrets.KINDS})
         c_problems = cardholder_problems(cardholder)
         p_warnings = {"partner_id": id_warning(profile.partner_id) or ""}
-        c_warnings = {key: id_warning(getattr(cardholder, key)) or ""
-                      for key in ("card_account_id", "company_id", "enkash_card_id")}
+        c_warnings = {key: id_warning(getattr(cardholder, key)) or "" for key in ID_KEYS}
         self._partner.show_problems({**p_problems, **s_problems},
                                     {k: tr_core(v) for k, v in p_warnings.items()})
         self._cardholder.show_problems({k: tr_core(v) for k, v in c_problems.items()},

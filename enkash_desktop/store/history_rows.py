@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from enkash_desktop.core.fields import ID_KEYS
 from enkash_desktop.core.models import SsoResult
 
 from .errors import StoreError
@@ -55,11 +56,11 @@ class CallSummary(Protocol):
 Recordable = SsoResult | CallSummary  # what the history records
 
 COLUMNS = (
-    "time", "profile", "environment", "card_account_id", "company_id", "enkash_card_id",
+    "time", "profile", "environment", *ID_KEYS,
     "admin", "http_status", "response_code", "message", "elapsed_ms", "outcome",
     "request_redacted", "reply_redacted", "error_detail", "kind",
 )  # fmt: skip
-ID_COLUMNS = ("card_account_id", "company_id", "enkash_card_id")
+ID_COLUMNS = ID_KEYS
 INSERT = f"INSERT INTO calls ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 CREATE_STAGING = f"CREATE TEMP TABLE IF NOT EXISTS calls_staging ({', '.join(COLUMNS)})"
 STAGE = (
@@ -267,9 +268,7 @@ def row_of(result: Recordable) -> tuple[Any, ...]:
         float(result.started_at),
         result.profile_name,
         result.environment.value,
-        card.card_account_id,
-        card.company_id,
-        card.enkash_card_id,
+        *card.ids(),
         1 if card.admin else 0,
         result.http_status,
         None if result.response_code is None else str(result.response_code),
@@ -289,7 +288,7 @@ def _lookup_row_of(result: CallSummary) -> tuple[Any, ...]:
     card = result.cardholder
     return (
         float(result.started_at), result.profile_name, result.environment.value,
-        card.card_account_id, card.company_id, card.enkash_card_id, 0, result.http_status,
+        *card.ids(), 0, result.http_status,
         None if result.response_code is None else str(result.response_code),
         result.summary, float(result.elapsed_ms), result.outcome, result.request_redacted,
         result.reply_redacted, result.error.detail if result.error else "", result.kind,
