@@ -98,8 +98,10 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
     qtbot.waitUntil(csv_path.exists, timeout=5000)
     with csv_path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 6  # every send: 5 demo (3 failed), 1 own
-    assert sorted(r["outcome"] for r in rows).count("success") == 3
+    # Every call: 5 demo sends (3 failed), 1 own, and the two logins (the second failed).
+    assert len(rows) == 8
+    assert [r["kind"] for r in rows].count("login") == 2
+    assert sorted(r["outcome"] for r in rows).count("success") == 4
     zip_path = home.cache_dir / "diagnostics.zip"
     monkeypatch.setattr(window.support, "choose_diagnostics_path", lambda: str(zip_path))
     window.support.export_diagnostics()
@@ -109,7 +111,7 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
         report = json.loads(archive.read("report.json"))
         zipped_log = archive.read("logs/enkash-desktop.log").decode()
         assert "history.json" in archive.read("README.txt").decode()
-    assert len(history) == 6 and sorted(r["outcome"] for r in history).count("server") == 1
+    assert len(history) == 8 and sorted(r["outcome"] for r in history).count("server") == 1
     assert report["platform_plugin"] == "offscreen" and report["keyring_backend"]
     assert "outcome server, HTTP 500" in zipped_log and "Login: profile" in zipped_log
 
