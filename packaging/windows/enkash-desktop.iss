@@ -44,6 +44,8 @@ WizardStyle=modern
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 CloseApplications=yes
+; PySide6 6.10 and newer needs Windows 10 version 1903 (build 18362) or newer.
+MinVersion=10.0.18362
 #ifdef Sign
 SignTool=enkash
 SignedUninstaller=yes
@@ -51,6 +53,9 @@ SignedUninstaller=yes
 
 [Languages]
 Name: "english"; MessagesFile: "compiler:Default.isl"
+
+[Messages]
+WinVersionTooLowError=Enkash Desktop needs Windows 10 version 1903 (build 18362) or newer. Please update Windows and then run this setup again.
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
