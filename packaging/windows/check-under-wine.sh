@@ -11,7 +11,8 @@
 #   7. builds the MSI (build-msi.sh), installs it silently per machine, runs the installed
 #      copy's --self-test, uninstalls it and checks that the program folder, the Start-menu
 #      shortcuts and the uninstall entry are gone; then checks that it refuses Windows 8.1
-#      and that it upgrades in place to the next version (and refuses the downgrade).
+#      and that it upgrades in place to the next version built with IT's defaults.json (whose
+#      profile the installed program then lists), and refuses the downgrade.
 #      Not checked here: MSIINSTALLPERUSER=1, which Wine 8's msi ignores (it installs per
 #      machine); only real Windows shows the per-user install.
 # Whatever it starts (Xvfb, wineserver) is stopped and the prefix removed, also on failure.
@@ -51,8 +52,10 @@ mkdir -p "$OUT" "$LOGS" "$CACHE"
 rm -f "$OUT/times.txt"
 say() { printf '[windows-under-wine] %s\n' "$*" >&2; }
 STEP="starting"
+FAILED_SAID=""
 fail() {
     say "$*"
+    FAILED_SAID=1
     printf 'windows-under-wine: FAILED at "%s": %s (logs in %s)\n' "$STEP" "$*" "$LOGS"
     exit 1
 }
@@ -85,6 +88,9 @@ install_packages() {
 WORK="" XVFB_PID=""
 cleanup() {
     local status=$?
+    if [ "$status" != 0 ] && [ -z "$FAILED_SAID" ]; then  # a command failed without a sentence
+        printf 'windows-under-wine: FAILED at "%s" (exit code %s; logs in %s)\n' "$STEP" "$status" "$LOGS"
+    fi
     if [ -n "$WORK" ] && [ -d "$WORK/prefix" ]; then
         WINEPREFIX="$WORK/prefix" timeout 60 wineserver -k 2>/dev/null || true
         WINEPREFIX="$WORK/prefix" timeout 60 wineserver -w 2>/dev/null || true
@@ -219,7 +225,8 @@ build_bundle() {
     local dist_win work_win spec_win
     if [ -n "${ENKASH_WINE_BUNDLE:-}" ]; then  # a bundle built before, e.g. by build.ps1
         BUNDLE="$WORK/dist/enkash-desktop"
-        mkdir -p "$WORK/dist" && cp -a "$ENKASH_WINE_BUNDLE" "$BUNDLE"
+        mkdir -p "$WORK/dist"
+        cp -a "$ENKASH_WINE_BUNDLE" "$BUNDLE" || fail "The bundle $ENKASH_WINE_BUNDLE could not be copied."
         assert_no_stubs "$BUNDLE"
         say "Bundle from $ENKASH_WINE_BUNDLE: $(du -sm "$BUNDLE" | cut -f1) MB."
         return 0
@@ -292,7 +299,11 @@ build_msi() {
     # The same bundle as the next patch version, to check the in-place upgrade.
     NEXT_VERSION="$(echo "$VERSION" | awk -F. '{print $1 "." $2 "." $3 + 1}')"
     NEXT_MSI="$WORK/EnkashDesktop-$NEXT_VERSION-x64.msi"
-    bash "$HERE/build-msi.sh" "$BUNDLE" "$NEXT_MSI" --version "$NEXT_VERSION" > "$LOGS/build-msi-next.log" 2>&1 ||
+    # ... with IT's defaults.json, as an administrator would build it.
+    printf '%s\n' '{"version": 1, "profiles": [{"name": "Company UAT from IT", "environment": "uat",' \
+        '"base_url": "https://pay-uat.enkash.in", "partner_id": "CRMXWB3ZM"}]}' > "$WORK/defaults.json"
+    bash "$HERE/build-msi.sh" "$BUNDLE" "$NEXT_MSI" --version "$NEXT_VERSION" \
+        --defaults "$WORK/defaults.json" > "$LOGS/build-msi-next.log" 2>&1 ||
         fail "build-msi.sh failed for the next version (see $LOGS/build-msi-next.log)."
     NEXT_PRODUCT_CODE="$(product_code "$NEXT_MSI")"
     [[ "$(msiinfo export "$MSI" LaunchCondition)" == *"WINDOWSBUILDNUMBER >= 18362"*"needs Windows 10 version 1903 (build 18362) or newer."* ]] ||
@@ -383,6 +394,14 @@ upgrade_in_place() {
         fail "The upgrade to $NEXT_VERSION failed (see $LOGS/msiexec-upgrade-new.log)."
     assert_installed "$PER_MACHINE_DIR" "$PER_MACHINE_MENU" HKLM "$NEXT_PRODUCT_CODE" "$NEXT_VERSION"
     [ -z "$(uninstall_key HKLM "$PRODUCT_CODE")" ] || fail "After the upgrade, $VERSION is still registered."
+    # IT's defaults.json sits beside the program, which lists its profile as managed.
+    [ -f "$WINEPREFIX/$PER_MACHINE_DIR/defaults.json" ] || fail "IT's defaults.json is not beside the program."
+    local profiles
+    profiles="$(ENKASH_DESKTOP_HOME='C:\profiles-check' WIN_TIMEOUT=120 \
+        win "$(winepath -w "$WINEPREFIX/$PER_MACHINE_DIR/enkash-sso.exe")" profiles --json)" ||
+        fail "enkash-sso profiles --json failed in the upgraded copy."
+    [[ "$profiles" == *'"name": "Company UAT from IT"'*'"managed": true'* ]] ||
+        fail "The installed program does not list IT's profile from defaults.json: $profiles"
     if msiexec downgrade /i "$(winepath -w "$MSI")"; then
         fail "Installing $VERSION over $NEXT_VERSION was not refused."
     fi
