@@ -2,11 +2,12 @@
 # Builds the Windows Installer package (MSI) of Enkash Desktop from a Windows bundle, on Linux,
 # with wixl (Debian's msitools and wixl packages).
 #
-#   bash packaging/windows/build-msi.sh BUNDLE_DIR OUTPUT.msi [--defaults FILE] [--policy FILE]
-#                                       [--version VERSION]
+#   bash packaging/windows/build-msi.sh BUNDLE_DIR OUTPUT.msi [--defaults FILE] [--version VERSION]
 #
 # BUNDLE_DIR is PyInstaller's dist\enkash-desktop built on Windows (or under Wine). IT's
-# defaults.json and policy.json, when given, are installed beside the program. The version
+# defaults.json, when given, is installed beside the program. (The administrator's policy is
+# not part of the package: on Windows it is read from the registry, which Group Policy or
+# Intune fills with windows/policy/EnkashDesktop.admx.) The version
 # defaults to the package's (enkash_desktop/__init__.py). See enkash-desktop.wxs for what the
 # package does and packaging/README.md for how IT deploys it.
 set -euo pipefail
@@ -20,14 +21,13 @@ fail() { say "$*"; exit 1; }
 BUNDLE="$(cd "$1" && pwd)" || fail "The bundle folder $1 does not exist."
 OUTPUT="$(realpath -m "$2")"
 shift 2
-DEFAULTS="" POLICY=""
+DEFAULTS=""
 VERSION="$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$ROOT/enkash_desktop/__init__.py")"
 while [ $# -gt 0 ]; do
     case "$1" in
         --defaults) DEFAULTS="$2"; shift 2 ;;
-        --policy) POLICY="$2"; shift 2 ;;
         --version) VERSION="$2"; shift 2 ;;
-        *) fail "Unknown option $1: the options are --defaults FILE, --policy FILE and --version VERSION." ;;
+        *) fail "Unknown option $1: the options are --defaults FILE and --version VERSION." ;;
     esac
 done
 [[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "The version $VERSION is not of the form 1.2.3, which Windows Installer needs."
@@ -37,7 +37,7 @@ done
 for tool in wixl wixl-heat msibuild; do
     command -v "$tool" >/dev/null || fail "$tool is missing: install it with 'apt-get install wixl msitools'."
 done
-for admin in "$DEFAULTS" "$POLICY"; do
+for admin in "$DEFAULTS"; do
     if [ -n "$admin" ]; then
         [ -f "$admin" ] || fail "The file $admin does not exist."
         python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$admin" \
@@ -46,12 +46,11 @@ for admin in "$DEFAULTS" "$POLICY"; do
 done
 
 # wixl reads sources relative to the current folder, so everything is staged in one place: the
-# bundle as hard links (or a copy across file systems) plus IT's files.
+# bundle as hard links (or a copy across file systems) plus IT's defaults.json.
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
 cp -al "$BUNDLE" "$STAGE/bundle" 2>/dev/null || cp -a "$BUNDLE" "$STAGE/bundle"
 [ -z "$DEFAULTS" ] || install -m 0644 "$DEFAULTS" "$STAGE/bundle/defaults.json"
-[ -z "$POLICY" ] || install -m 0644 "$POLICY" "$STAGE/bundle/policy.json"
 cp "$HERE/enkash-desktop.wxs" "$STAGE/product.wxs"
 cp "$ROOT/resources/icons/enkash-desktop.ico" "$STAGE/enkash-desktop.ico"
 
