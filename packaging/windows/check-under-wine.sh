@@ -49,6 +49,8 @@ DEBIAN_PACKAGES=(wine wine64 gcc-mingw-w64-x86-64 msitools wixl xvfb python3-pip
 
 rm -rf "$LOGS"
 mkdir -p "$OUT" "$LOGS" "$CACHE"
+# The summary line goes to the script's own output even from inside a redirected step.
+exec 3>&1
 rm -f "$OUT/times.txt"
 say() { printf '[windows-under-wine] %s\n' "$*" >&2; }
 STEP="starting"
@@ -56,7 +58,7 @@ FAILED_SAID=""
 fail() {
     say "$*"
     FAILED_SAID=1
-    printf 'windows-under-wine: FAILED at "%s": %s (logs in %s)\n' "$STEP" "$*" "$LOGS"
+    printf 'windows-under-wine: FAILED at "%s": %s (logs in %s)\n' "$STEP" "$*" "$LOGS" >&3
     exit 1
 }
 # Runs one step and records its time.
@@ -89,7 +91,7 @@ WORK="" XVFB_PID=""
 cleanup() {
     local status=$?
     if [ "$status" != 0 ] && [ -z "$FAILED_SAID" ]; then  # a command failed without a sentence
-        printf 'windows-under-wine: FAILED at "%s" (exit code %s; logs in %s)\n' "$STEP" "$status" "$LOGS"
+        printf 'windows-under-wine: FAILED at "%s" (exit code %s; logs in %s)\n' "$STEP" "$status" "$LOGS" >&3
     fi
     if [ -n "$WORK" ] && [ -d "$WORK/prefix" ]; then
         WINEPREFIX="$WORK/prefix" timeout 60 wineserver -k 2>/dev/null || true
@@ -437,4 +439,4 @@ main() {
         "$total" "$(du -sm "$BUNDLE" | cut -f1)" "$(du -m "$MSI" | cut -f1)"
 }
 
-main "$@"
+main "$@"; exit $?  # one line: bash reads no further, even if this file changes meanwhile
