@@ -40,6 +40,7 @@ from .curl_actions import CurlActions
 from .form_state import FormState, FormVerdict
 from .forms import CardholderForm, PartnerPanel
 from .history_controller import HistoryController
+from .policy_controller import PolicyController
 from .profile_controller import ProfileController
 from .qtprops import set_enum
 from .result_view import ReplyView, ResultView
@@ -55,7 +56,6 @@ if TYPE_CHECKING:  # the core's models load with the first profile, after the fi
 
     from enkash_desktop.core.lockout import FailureCounter
     from enkash_desktop.core.models import Cardholder, Profile, Secrets
-    from enkash_desktop.service import ProfileBook
     from enkash_desktop.store.effective import EffectiveSettings
     from enkash_desktop.store.history import HistoryStore
     from enkash_desktop.store.paths import AppPaths
@@ -63,8 +63,6 @@ if TYPE_CHECKING:  # the core's models load with the first profile, after the fi
     from enkash_desktop.store.settings import LoadedSettings, SettingsStore
 
     from .history_panel import HistoryPanel
-    from .settings_view import SettingsInEffectDialog
-    from .update_notice import UpdateNotice
     from .worker import Job, Worker
 
     class DemoSource(Protocol):
@@ -116,9 +114,6 @@ class MainWindow(QMainWindow):
         self.closing = False
         self._worker_instance: Worker | None = None  # made on first use, after first paint
         self._curl_filter: PasteFilter | None = None  # with the storage, after first paint
-        self._effective: EffectiveSettings | None = None  # with the administrator's policy
-        self.settings_dialog: SettingsInEffectDialog | None = None
-        self.update_notice: UpdateNotice | None = None
         self._build()
         busy = self._is_busy
         self.form = FormState(self, partner=self.partner, cardholder=self.cardholder,
@@ -135,6 +130,8 @@ class MainWindow(QMainWindow):
         self.history_ctl = HistoryController(self, tabs=self.lower_tabs, partner=self.partner,
                                              client=self.calls.client,
                                              verdict=self.form.revalidate, busy=busy)
+        self.policy = PolicyController(self, form=self.form, curl=self.curl,
+                                       history=self.history_ctl, support=self.support)
         self._build_actions()
         self._set_tab_order()
         self._connect()
@@ -296,7 +293,7 @@ class MainWindow(QMainWindow):
         self.diagnostics_action = self._action(help_menu, self.tr("Export &diagnostics…"),
                                                self.support.export_diagnostics)
         self.settings_view_action = self._action(
-            help_menu, self.tr("Settings in &effect…"), self.show_settings_in_effect,
+            help_menu, self.tr("Settings in &effect…"), self.policy.show_settings_in_effect,
             status=self.tr("Show every setting in use and where it comes from."))
         help_menu.addSeparator()
         about = self._action(help_menu, self.tr("&About Enkash Desktop"),
@@ -379,7 +376,10 @@ class MainWindow(QMainWindow):
         self.result.open_private = book.preferences.get(PREF_OPEN_PRIVATE, True) is not False
 
         if effective is not None:
-            self._apply_policy(effective, book)
+            self.policy.apply(effective, book, copy_with_secrets=(
+                self.copy_curl_secrets_action, self.reply.curl_secrets_button),
+                environment=self.partner.environment_combo, status_bar=self.statusBar(),
+                cache_dir=paths.cache_dir if paths is not None else None)
         if history_store is not None:
             self.history_ctl.show(history_store)
         self._restore_layout(book.preferences)
@@ -420,69 +420,6 @@ class MainWindow(QMainWindow):
                                 name="warm-up")
 
     # =============================================================== policy
-
-    def _apply_policy(self, effective: EffectiveSettings, book: ProfileBook) -> None:
-        """What the administrator's policy sets is locked and says so; refused hosts and
-        production stop Send, Get token, the batch and a pasted cURL."""
-        from enkash_desktop import __version__
-        from enkash_desktop.core.choices import Environment
-
-        from .settings_view import lock_copy_with_secrets, lock_production
-        from .texts import tr_core
-
-        self._effective = effective
-        policy = effective.policy
-
-        def refusals(profile: Profile) -> dict[str, str]:
-            demo = book.demo_profile
-            if demo is not None and (profile.base_url, profile.effective_auth_base_url) == \
-                    (demo.base_url, demo.effective_auth_base_url):
-                return {}  # the built-in simulator on this computer
-            return {key: tr_core(text) for key, text in policy.profile_refusals(profile).items()}
-
-        self.form.refusals = refusals
-        self.curl.host_refusal = policy.host_refusal
-        self.curl.allow_copy_with_secrets = \
-            lambda: effective.value("allow_copy_with_secrets") is not False
-        self.history_ctl.retention = lambda: (effective.value("history_retention_days"),
-                                              effective.value("history_retention_rows"))
-        self.support.extra_facts = lambda: {"settings_in_effect":
-                                            self.effective_settings().as_text()}
-        lock_copy_with_secrets(self.copy_curl_secrets_action, self.reply.curl_secrets_button,
-                               effective)
-        lock_production(self.partner.environment_combo, Environment.PRODUCTION.value, effective)
-        if self.support.paths is not None and self.update_notice is None:
-            from .update_notice import UpdateNotice, schedule_update_check
-
-            self.update_notice = UpdateNotice(self)
-            self.statusBar().addPermanentWidget(self.update_notice)
-            schedule_update_check(
-                self.update_notice, effective, self.support.paths.cache_dir,
-                lambda fn, ok, bad: self.run_background(fn, ok, bad, name="update check"),
-                __version__)
-
-    def effective_settings(self) -> EffectiveSettings:
-        """The settings in effect now (the user's latest profiles and preferences)."""
-        from enkash_desktop.store.effective import resolve
-        from enkash_desktop.store.policy import Policy
-        from enkash_desktop.store.settings import Settings
-
-        book = self.form.book
-        settings = book.snapshot(keep_first=False) if book is not None else Settings()
-        if self._effective is None:
-            return resolve(settings, Policy())
-        return self._effective.refreshed(settings)
-
-    def show_settings_in_effect(self) -> None:
-        """Help → Settings in effect: every setting, its value and where it comes from."""
-        from .settings_view import SettingsInEffectDialog
-
-        if self.settings_dialog is not None:
-            self.settings_dialog.close()
-            self.settings_dialog.deleteLater()
-        dialog = SettingsInEffectDialog(self.effective_settings(), self)
-        self.settings_dialog = dialog
-        dialog.open()
 
     # =============================================================== the shell
 

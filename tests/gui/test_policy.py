@@ -135,7 +135,7 @@ def test_settings_in_effect_dialog_shows_each_source(
         Profile(name="Mine", base_url="https://pay-uat.enkash.in"),)))
     window = start_with_policy(STRICT)
     window.settings_view_action.trigger()
-    dialog = window.settings_dialog
+    dialog = window.policy.settings_dialog
     assert dialog is not None and dialog.isVisible()
     rows = {key: (name, value, source) for key, name, value, source in dialog.rows()}
     assert rows["allow_copy_with_secrets"] == ("Copying requests with secrets allowed", "No",
@@ -209,7 +209,7 @@ def test_a_newer_version_shows_a_notice_with_a_link(
     with feed_server() as server:
         server.body = _feed("99.0.1")
         window = start_with_policy({"update_feed_url": server.url})
-        notice = window.update_notice
+        notice = window.policy.update_notice
         assert notice is not None
         qtbot.waitUntil(notice.isVisible, timeout=5000)
         assert "Version 99.0.1 is available." in notice.text()
@@ -222,7 +222,7 @@ def test_a_newer_version_shows_a_notice_with_a_link(
         again = start_with_policy({"update_feed_url": server.url})
         _settle(qtbot, again)
         assert len(server.requests) == 1
-        assert again.update_notice is not None and not again.update_notice.isVisible()
+        assert again.policy.update_notice is not None and not again.policy.update_notice.isVisible()
 
 
 @pytest.mark.parametrize("body", [_feed("0.1.0"), _feed("0.0.9"),
@@ -240,7 +240,7 @@ def test_no_notice_for_the_same_older_or_a_hostile_feed(
         window = start_with_policy({"update_feed_url": server.url})
         _settle(qtbot, window)
         assert len(server.requests) == 1
-    assert window.update_notice is not None and not window.update_notice.isVisible()
+    assert window.policy.update_notice is not None and not window.policy.update_notice.isVisible()
     assert "Traceback" not in caplog.text and "update check failed" not in caplog.text
 
 
@@ -259,7 +259,7 @@ def test_nothing_is_fetched_when_checks_are_off_or_no_feed_is_set(
         window = start_with_policy(policy)
         _settle(qtbot, window)
         assert server.requests == []
-    assert window.update_notice is not None and not window.update_notice.isVisible()
+    assert window.policy.update_notice is not None and not window.policy.update_notice.isVisible()
 
 
 def test_a_policy_profile_is_locked_and_says_so(
