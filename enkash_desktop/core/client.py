@@ -26,14 +26,14 @@ import threading
 import time
 import weakref
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from enkash_desktop import __version__
 
 from . import lockout
 from .calllog import log_login, log_sso_call
 from .crypto import decrypt_reply, derive_key, encrypt_payload, encryption_advice
-from .curl import SECRET_HEADERS, to_curl
+from .curl import to_curl
 from .errors import EnkashError, ErrorKind
 from .gateway import with_retry_after
 from .models import (
@@ -49,8 +49,8 @@ from .models import (
 )
 from .portal import portal_link
 from .proxies import proxy_for
-from .redaction import mask_secrets, redact, remember
-from .replies import MAX_REPLY_BYTES, parse_sso_reply, parse_token_reply
+from .redaction import mask_secrets, remember
+from .replies import MAX_REPLY_BYTES, parse_sso_reply, parse_token_reply, pretty_redacted
 from .transport import RoutingTransport, TrackingBackend, trust_store_context
 from .transport import deadline as call_deadline
 from .validation import check_header_value, validate_cardholder, validate_profile
@@ -65,7 +65,6 @@ if TYPE_CHECKING:
 # core before its first paint, and these cost tens of milliseconds there.
 
 USER_AGENT = f"enkash-desktop/{__version__}"
-MAX_STORED_REPLY = 64_000
 
 
 class _Cancelled(Exception):
@@ -567,7 +566,7 @@ class EnkashClient:
             error=error,
             # to_curl masks the secret headers by construction; the body holds only ids.
             request_redacted=(lambda: to_curl(call)) if call else "",
-            reply_redacted=lambda: _pretty_redacted(body, data, secrets, call),
+            reply_redacted=lambda: pretty_redacted(body, data, secrets, call),
         )
         log_sso_call(result)
         return result
@@ -583,25 +582,3 @@ def _parsed_url(url: str) -> httpx.URL:
     import httpx
 
     return httpx.URL(url)
-
-
-def _pretty_redacted(body: bytes, data: Any, secrets: list[str],
-                     call: PreparedCall | None) -> str:
-    """The reply for the screen and the history: pretty JSON when it is JSON, secrets masked.
-
-    ``data`` is the reply already decoded by the parser (None when it is not JSON); the
-    ``secrets`` and the Authorization and Cookie values ``call`` sent are masked.
-    """
-    if not body:
-        return ""
-    if call is not None:
-        secrets = [*secrets, *(v for k, v in call.headers if k.lower() in SECRET_HEADERS)]
-    if data is not None:
-        text = json.dumps(data, indent=2, ensure_ascii=False)
-    else:
-        text = body[:MAX_STORED_REPLY].decode("utf-8", errors="replace")
-        if len(body) > MAX_STORED_REPLY:
-            text += f"\n… ({len(body):,} bytes in all; the rest is not shown)"
-    if len(text) > MAX_STORED_REPLY:
-        text = text[:MAX_STORED_REPLY] + "\n… (the rest of the reply is not shown)"
-    return redact(text, secrets)

@@ -11,9 +11,11 @@ import re
 import time
 from typing import Any, NamedTuple
 
+from .curl import SECRET_HEADERS
 from .errors import EnkashError, ErrorKind
 from .gateway import INVALID_CLIENT_HINT, INVALID_CLIENT_MESSAGE, gateway_error, oauth_error_code
-from .models import DEFAULT_TOKEN_LIFETIME_S, BearerToken
+from .models import DEFAULT_TOKEN_LIFETIME_S, BearerToken, PreparedCall
+from .redaction import redact
 
 MAX_REPLY_BYTES = 1_000_000
 
@@ -289,3 +291,28 @@ def parse_token_reply(status: int, body: bytes, cookie: str = "",
             detail=detail, http_status=status)
     token_type = _text(data.get("token_type") or data.get("tokenType")) or "bearer"
     return BearerToken(token, _expiry_from(data, now), token_type, cookie)
+
+
+MAX_STORED_REPLY = 64_000  # characters of a reply kept for the screen and the history
+
+
+def pretty_redacted(body: bytes, data: Any, secrets: list[str],
+                     call: PreparedCall | None) -> str:
+    """The reply for the screen and the history: pretty JSON when it is JSON, secrets masked.
+
+    ``data`` is the reply already decoded by the parser (None when it is not JSON); the
+    ``secrets`` and the Authorization and Cookie values ``call`` sent are masked.
+    """
+    if not body:
+        return ""
+    if call is not None:
+        secrets = [*secrets, *(v for k, v in call.headers if k.lower() in SECRET_HEADERS)]
+    if data is not None:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    else:
+        text = body[:MAX_STORED_REPLY].decode("utf-8", errors="replace")
+        if len(body) > MAX_STORED_REPLY:
+            text += f"\n… ({len(body):,} bytes in all; the rest is not shown)"
+    if len(text) > MAX_STORED_REPLY:
+        text = text[:MAX_STORED_REPLY] + "\n… (the rest of the reply is not shown)"
+    return redact(text, secrets)
