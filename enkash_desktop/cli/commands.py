@@ -1,0 +1,185 @@
+"""The commands: send, cards, token, history, sandbox, diagnostics, profiles, settings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+
+    pass
+from .common import (
+    _bad_input,
+    _client,
+    _in_terminal_words,
+    _load_settings,
+    _no_link_notice,
+    _print_error,
+    _target,
+)
+
+
+def _cmd_send(args: argparse.Namespace) -> int:
+    from enkash_desktop.core import Cardholder, EnkashError
+    from enkash_desktop.core.validation import validate_cardholder
+
+    ids = (args.card_account_id, args.company_id, args.enkash_card_id)
+    if args.demo and not any(ids):
+        from enkash_desktop.sandbox import DEMO_ADMIN_CARDHOLDER, DEMO_CARDHOLDERS
+
+        cardholder = DEMO_ADMIN_CARDHOLDER if args.admin else DEMO_CARDHOLDERS[0]
+    else:
+        missing = [flag for flag, value in zip(
+            ("--card-account-id", "--company-id", "--enkash-card-id"), ids, strict=True)
+            if value is None]
+        if missing:
+            return _bad_input(f"Please give {', '.join(missing)}.", args.json)
+        cardholder = Cardholder(*ids, admin=args.admin)
+    try:
+        cardholder = validate_cardholder(cardholder)
+        with _target(args) as (profile, secrets, failures), \
+                _client(profile, secrets, failures) as client:
+            if args.confirm_lockout_risk and client.can_login():
+                client.fetch_token(confirmed=True)
+            result = client.send_sso(cardholder)
+    except EnkashError as exc:
+        return _print_error(_in_terminal_words(exc, args), args.json)
+    if result.error is not None:  # this command's own result: reworded in place
+        result.error.message = _in_terminal_words(result.error, args).message
+    if args.json:
+        print(json.dumps(result.as_json()))
+    elif result.ok:
+        print(f"SSO token minted in {result.elapsed_ms:.0f} ms "
+              f"(HTTP {result.http_status}, response code {result.response_code}).")
+        if result.sso_url:
+            print(f"Portal link: {result.sso_url}")
+        else:
+            print(f"SSO token: {result.sso_token}")
+            print(_no_link_notice(args, profile.name), file=sys.stderr)
+    else:
+        assert result.error is not None
+        return _print_error(result.error, False)
+    return 0 if result.ok else (result.error.kind.exit_code if result.error else 5)
+
+
+def _cmd_cards(args: argparse.Namespace) -> int:
+    from enkash_desktop.core import EnkashError
+    from enkash_desktop.core.cards import CardSearch, search_cards, validate_search
+
+    try:
+        validate_search(CardSearch(args.card_account_id, args.company_id, args.enkash_card_id))
+        with _target(args) as (profile, secrets, failures), \
+                _client(profile, secrets, failures) as client:
+            result = search_cards(client, args.card_account_id, args.company_id,
+                                  args.enkash_card_id)
+    except EnkashError as exc:
+        if args.json:
+            print(json.dumps({"ok": False, "http_status": exc.http_status,
+                              "response_code": None, "message": exc.message,
+                              "elapsed_ms": None, "cards": [], "error": exc.as_dict()}))
+            return exc.kind.exit_code
+        return _print_error(exc, False)
+    if args.json:
+        print(json.dumps(result.as_json()))
+    elif result.error is not None:
+        return _print_error(result.error, False)
+    elif not result.cards:
+        print("This card account has no cards yet.")
+    else:
+        for card in result.cards:
+            role = " (HR / company admin)" if card.admin else ""
+            extra = ", ".join(x for x in (card.masked_number, card.status, card.mobile,
+                                           card.email) if x)
+            print(f"{card.enkash_card_id}  {card.name or '(no name given)'}{role}  {extra}")
+    return result.error.kind.exit_code if result.error else 0
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    from enkash_desktop.core import EnkashError
+
+    try:
+        with _target(args) as (profile, secrets, failures), \
+                _client(profile, secrets, failures) as client:
+            token = client.fetch_token(confirmed=args.confirm_lockout_risk)
+    except EnkashError as exc:
+        if exc.kind.value == "lockout_risk":
+            exc = replace(exc, message=exc.message +
+                          " Run again with --confirm-lockout-risk to try anyway.")
+        return _print_error(_in_terminal_words(exc, args), args.json)
+    seconds = round(token.seconds_left())
+    if args.json:
+        print(json.dumps({"ok": True, "access_token": token.value,
+                          "token_type": token.token_type, "expires_in_s": seconds,
+                          "error": None}))
+    else:
+        print(token.value)
+        print(f"The token is valid for {seconds} seconds.", file=sys.stderr)
+    return 0
+
+
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    from enkash_desktop.sandbox import serve_forever
+
+    try:
+        serve_forever(args.host, args.port, args.token_lifetime)
+    except OSError as exc:  # the port is taken, or the host is not this computer's
+        print(f"The sandbox could not listen on {args.host}:{args.port} ({exc.strerror}). "
+              "Choose another --port, or leave it out to take any free one.", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_diagnostics(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from enkash_desktop.store import AppPaths
+    from enkash_desktop.store.diagnostics import export_diagnostics
+
+    target = Path(args.output)
+    extra = {"made_by": "enkash-sso diagnostics"}
+    try:
+        extra["settings_in_effect"] = _load_settings()[1].as_text()
+    except Exception as exc:  # a broken policy or settings file must not stop the zip
+        extra["settings_in_effect"] = f"The settings in effect could not be read: {exc!r}"
+    try:
+        export_diagnostics(AppPaths.default(), target, extra)
+    except OSError as exc:
+        print(f"The diagnostics could not be written to {target}: {exc.strerror or exc}. "
+              "Please choose another location.", file=sys.stderr)
+        return 2
+    print(f"Diagnostics were saved to {target}. They contain no secrets.")
+    return 0
+
+
+def _cmd_profiles(args: argparse.Namespace) -> int:
+    loaded, _ = _load_settings()
+    if loaded.notice:
+        print(loaded.notice, file=sys.stderr)
+    settings = loaded.settings
+    if args.json:
+        print(json.dumps({"current_profile": settings.current_profile,
+                          "profiles": [p.to_dict() for p in settings.profiles]}))
+        return 0
+    if not settings.profiles:
+        print("No profiles are saved yet. Try `enkash-sso send --demo`, or add one in "
+              "Enkash Desktop.")
+    for p in settings.profiles:
+        mark = "*" if p.name == settings.current_profile else " "
+        print(f"{mark} {p.name}  [{p.environment.value}]  {p.base_url}  partner {p.partner_id}")
+    return 0
+
+
+def _cmd_settings(args: argparse.Namespace) -> int:
+    loaded, effective = _load_settings()
+    if args.json:
+        print(json.dumps(effective.as_json(), ensure_ascii=False))
+        notices = loaded.notices
+    else:
+        print(effective.as_text())  # the policy's notices are part of the text
+        notices = tuple(n for n in loaded.notices if n not in effective.policy.notices)
+    if notices:
+        print(" ".join(notices), file=sys.stderr)
+    return 0

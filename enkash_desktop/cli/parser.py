@@ -1,0 +1,123 @@
+"""The command line's options: every subcommand and what it takes."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from enkash_desktop import __version__
+
+if TYPE_CHECKING:
+
+    pass
+
+
+KEY_RULES = {"sha256": "secret_sha256", "first16": "secret_first_16",
+             "exact16": "secret_exact_16", "hex": "secret_hex"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="enkash-sso",
+        description="Mint an EnKash rewards SSO token for a cardholder.",
+        epilog="Secrets come from the keyring or ENKASH_AUTHORIZATION, ENKASH_COOKIE, "
+               "ENKASH_PASSWORD, ENKASH_CLIENT_SECRET; never from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def target(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--profile", metavar="NAME", help="a saved profile (default: current)")
+        p.add_argument("--demo", action="store_true",
+                       help="use the built-in sandbox and its demo partner (no credentials)")
+        p.add_argument("--base-url", metavar="URL", help="EnKash API base URL (ad hoc)")
+        p.add_argument("--auth-base-url", metavar="URL", help="token service base URL")
+        p.add_argument("--partner-id", metavar="ID", help="partnerId header (ad hoc)")
+        p.add_argument("--portal-partner", metavar="NAME",
+                       help="partner short name in the portal link (e.g. hrms)")
+        p.add_argument("--timeout", type=float, metavar="S",
+                       help="seconds a call may take in all (1-600)")
+        p.add_argument("--proxy", metavar="URL",
+                       help="proxy for this command, or 'none' (default: the system's)")
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    send = sub.add_parser("send", help="mint an SSO token and print the portal link")
+    target(send)
+    send.add_argument("--card-account-id", metavar="ID")
+    send.add_argument("--company-id", metavar="ID")
+    send.add_argument("--enkash-card-id", metavar="ID")
+    send.add_argument("--admin", action="store_true",
+                      help="an HR/company admin's card (portal reward_account page)")
+    send.add_argument("--confirm-lockout-risk", action="store_true",
+                      help="allow a login that could be the third failure in a row")
+    send.add_argument("--key-rule", choices=tuple(KEY_RULES),
+                      help="encrypt the payload, with the AES key made from ENKASH_CLIENT_SECRET "
+                           "(or the profile's client secret) by this rule: sha256 as EnKash's "
+                           "guide says, first16, exact16 or hex")
+
+    cards = sub.add_parser(
+        "cards", help="list the cards of a card account (find an EnKash card id)",
+        description="List the cards of a card account with EnKash's Get User Card Details "
+                    "call, to find a cardholder's EnKash card id. Exit codes as for send.")
+    target(cards)
+    cards.add_argument("--card-account-id", metavar="ID", required=True)
+    cards.add_argument("--company-id", metavar="ID", required=True)
+    cards.add_argument("--enkash-card-id", metavar="ID", default="",
+                       help="only this card (optional)")
+
+    token = sub.add_parser("token", help="fetch a bearer token (the lockout rules apply)")
+    target(token)
+    token.add_argument("--confirm-lockout-risk", action="store_true",
+                       help="allow a login that could be the third failure in a row")
+
+    batch = sub.add_parser(
+        "batch",
+        help="mint SSO tokens for every cardholder in a CSV file",
+        description="Mint an SSO token for every cardholder in a CSV file and write the "
+                    "portal links to a results CSV. Running the same command again resumes: "
+                    "rows already done successfully are skipped.",
+        epilog="Input columns (header names in any case or spelling): Card Account ID, "
+               "Company ID, EnKash Card ID, and optionally Admin (employee/admin); comma or "
+               "semicolon separated, UTF-8. Exit codes: 0 every row succeeded (or was already "
+               "done); 2 the input file or the output file cannot be used (nothing sent), or "
+               "only some input rows were invalid; 4 some rows were rejected by the API (or "
+               "authentication failed); 3 some rows met a network failure or timeout; 5 some "
+               "rows met a server error or an unreadable reply (5 outranks 3, 3 outranks 4); "
+               "130 interrupted. The results file's portal links sign in as the cardholders "
+               "until they expire: keep it private.",
+    )
+    target(batch)
+    batch.add_argument("--input", required=True, metavar="FILE",
+                       help="CSV file of cardholders")
+    batch.add_argument("--output", required=True, metavar="FILE",
+                       help="results CSV (created, or resumed when it exists)")
+    batch.add_argument("--concurrency", type=int, default=4, metavar="N",
+                       help="calls in flight at once, 1-16 (default 4)")
+
+    sandbox = sub.add_parser("sandbox", help="run the EnKash simulator in the foreground")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=0)
+    sandbox.add_argument("--token-lifetime", type=float, default=300.0, metavar="S")
+
+    profiles = sub.add_parser("profiles", help="list saved profiles (no secrets)")
+    profiles.add_argument("--json", action="store_true")
+    _add_settings_command(sub)
+
+    diagnostics = sub.add_parser(
+        "diagnostics", help="write a zip for a support ticket (no secrets in it)",
+        description="Write the same zip as Help > Export diagnostics: the log, the last 200 "
+                    "calls of the history and the settings in effect, all without secrets, "
+                    "and a README.txt saying what is in it.")
+    diagnostics.add_argument("--output", required=True, metavar="FILE.zip",
+                             help="where to write the zip")
+    return parser
+
+
+def _add_settings_command(sub: Any) -> None:
+    settings = sub.add_parser(
+        "settings", help="show every setting in effect and where it comes from",
+        description="Show every setting in effect and where it comes from: the "
+                    "administrator's policy, the administrator's defaults, your own settings, "
+                    "or the built-in value. Secrets are never shown.")
+    settings.add_argument("--json", action="store_true",
+                          help='print one object: {"settings": [{"key", "value", "source"}]}')
