@@ -24,6 +24,7 @@ from .batch import _cmd_batch
 from .commands import (
     _cmd_cards,
     _cmd_diagnostics,
+    _cmd_history,
     _cmd_profiles,
     _cmd_sandbox,
     _cmd_send,
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"send": _cmd_send, "cards": _cmd_cards, "token": _cmd_token, "batch": _cmd_batch,
                 "sandbox": _cmd_sandbox, "profiles": _cmd_profiles,
-                "diagnostics": _cmd_diagnostics}
+                "diagnostics": _cmd_diagnostics, "history": _cmd_history}
     commands["settings"] = _cmd_settings
     log_file = _start_log(args.command)
     try:

@@ -5,28 +5,79 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+from .common import _bad_input, _client, _print_error, _recording, _target
 
+if TYPE_CHECKING:
     from enkash_desktop.core import SsoResult
-from .common import _bad_input, _client, _open_history, _print_error, _target
+    from enkash_desktop.core.batch import BatchProgress, BatchResults, BatchSummary
+    from enkash_desktop.core.csvsafe import CardholderRow, RowProblem
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     import threading
+
+    from enkash_desktop.core import EnkashError
+    from enkash_desktop.core.batch import run_batch
+    from enkash_desktop.service.calls import BatchRecording
+
+    prepared = _prepare(args)
+    if isinstance(prepared, int):
+        return prepared
+    rows, problems, results = prepared
+    interrupted = False
+    summary = None
+    try:
+        with _target(args) as (profile, secrets, failures), \
+                _client(profile, secrets, failures) as client, _recording(args) as recorder:
+            recording = BatchRecording(recorder)
+
+            def on_result(index: int, result: SsoResult) -> None:
+                results.add(result)
+                results.save_if_due()
+                told = bool(recording.error)
+                recording.add(result)
+                if recording.error and not told:
+                    print(f"{recording.error} The remaining calls are not recorded in the "
+                          "history.", file=sys.stderr)
+
+            summary = run_batch(
+                client, [r.cardholder for r in rows], on_result=on_result,
+                cancel=threading.Event(), concurrency=args.concurrency,
+                done_keys=results.done_keys(), on_progress=_progress_printer(args),
+                on_rate_limit=lambda s: print(
+                    f"EnKash's gateway asked for fewer calls; the batch waits {max(1, round(s))} "
+                    "s and then goes on.", file=sys.stderr),
+            )
+    except EnkashError as exc:
+        return _print_error(exc, args.json)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        try:
+            results.save()
+        except OSError as exc:
+            print(f"The results could not be saved in {args.output}: {exc.strerror or exc}.",
+                  file=sys.stderr)
+    if interrupted or summary is None:
+        print(f"The batch was interrupted. The finished rows are saved in {args.output}; run "
+              "the same command again to resume.", file=sys.stderr)
+        return 130
+    return _report(args, summary, problems)
+
+
+def _prepare(args: argparse.Namespace) -> tuple[list[CardholderRow], list[RowProblem],
+                                                BatchResults] | int:
+    """The input's rows and problems and the results file (resumed), or the exit code when
+    they cannot be used; nothing is sent before this succeeds."""
     from pathlib import Path
 
     from enkash_desktop.core import EnkashError
-    from enkash_desktop.core.batch import (
-        LINKS_WARNING,
-        BatchProgress,
-        BatchResults,
-        check_concurrency,
-        run_batch,
-    )
+    from enkash_desktop.core.batch import BatchResults, check_concurrency
     from enkash_desktop.core.csvsafe import read_cardholders_csv
-    from enkash_desktop.store import StoreError, write_atomic
+    from enkash_desktop.store import write_atomic
 
     try:
         check_concurrency(args.concurrency)
@@ -43,21 +94,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if not args.json:
         for problem in problems:
             print(f"{problem.text} The row was not sent.", file=sys.stderr)
+    return list(rows), list(problems), results
 
-    history = _open_history()
+
+def _progress_printer(args: argparse.Namespace) -> Callable[[BatchProgress], None]:
+    """Progress on stderr, at most every two seconds (none with --json)."""
     last_print = 0.0
-
-    def on_result(index: int, result: SsoResult) -> None:
-        nonlocal history
-        results.add(result)
-        results.save_if_due()
-        if history is not None:
-            try:
-                history.record(result)
-            except StoreError as exc:
-                print(f"{exc} The remaining calls are not recorded in the history.",
-                      file=sys.stderr)
-                history = None
 
     def on_progress(progress: BatchProgress) -> None:
         nonlocal last_print
@@ -71,35 +113,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         print(f"{progress.done} of {progress.total - progress.skipped} rows done: "
               f"{progress.ok} succeeded, {progress.failed} failed{eta}.", file=sys.stderr)
 
-    interrupted = False
-    summary = None
-    try:
-        with _target(args) as (profile, secrets, failures), \
-                _client(profile, secrets, failures) as client:
-            summary = run_batch(
-                client, [r.cardholder for r in rows], on_result=on_result,
-                cancel=threading.Event(), concurrency=args.concurrency,
-                done_keys=results.done_keys(), on_progress=on_progress,
-                on_rate_limit=lambda s: print(
-                    f"EnKash's gateway asked for fewer calls; the batch waits {max(1, round(s))} "
-                    "s and then goes on.", file=sys.stderr),
-            )
-    except EnkashError as exc:
-        return _print_error(exc, args.json)
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        try:
-            results.save()
-        except OSError as exc:
-            print(f"The results could not be saved in {args.output}: {exc.strerror or exc}.",
-                  file=sys.stderr)
-        if history is not None:
-            history.close()
-    if interrupted or summary is None:
-        print(f"The batch was interrupted. The finished rows are saved in {args.output}; run "
-              "the same command again to resume.", file=sys.stderr)
-        return 130
+    return on_progress
+
+
+def _report(args: argparse.Namespace, summary: BatchSummary,
+            problems: list[RowProblem]) -> int:
+    """The batch's summary (one JSON object with --json); returns the exit code."""
+    from enkash_desktop.core.batch import LINKS_WARNING
+
     code = summary.exit_code
     if code == 0 and problems:
         code = 2

@@ -8,9 +8,6 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-
-    pass
 from .common import (
     _bad_input,
     _client,
@@ -18,8 +15,13 @@ from .common import (
     _load_settings,
     _no_link_notice,
     _print_error,
+    _recording,
+    _say,
     _target,
 )
+
+if TYPE_CHECKING:
+    from enkash_desktop.store.history_rows import CallRecord
 
 
 def _cmd_send(args: argparse.Namespace) -> int:
@@ -41,10 +43,15 @@ def _cmd_send(args: argparse.Namespace) -> int:
     try:
         cardholder = validate_cardholder(cardholder)
         with _target(args) as (profile, secrets, failures), \
-                _client(profile, secrets, failures) as client:
-            if args.confirm_lockout_risk and client.can_login():
-                client.fetch_token(confirmed=True)
-            result = client.send_sso(cardholder)
+                _client(profile, secrets, failures) as client, _recording(args) as recorder:
+            from enkash_desktop.service.calls import send_and_record
+
+            outcome = send_and_record(client, cardholder, recorder, confirmed_login=(
+                args.confirm_lockout_risk and client.can_login()))
+            _say(outcome.notice)
+            if isinstance(outcome.value, EnkashError):
+                raise outcome.value
+            result = outcome.value
     except EnkashError as exc:
         return _print_error(_in_terminal_words(exc, args), args.json)
     if result.error is not None:  # this command's own result: reworded in place
@@ -72,9 +79,10 @@ def _cmd_cards(args: argparse.Namespace) -> int:
     try:
         validate_search(CardSearch(args.card_account_id, args.company_id, args.enkash_card_id))
         with _target(args) as (profile, secrets, failures), \
-                _client(profile, secrets, failures) as client:
+                _client(profile, secrets, failures) as client, _recording(args) as recorder:
             result = search_cards(client, args.card_account_id, args.company_id,
                                   args.enkash_card_id)
+            _say(recorder.record(result) if recorder is not None else "")
     except EnkashError as exc:
         if args.json:
             print(json.dumps({"ok": False, "http_status": exc.http_status,
@@ -102,8 +110,14 @@ def _cmd_token(args: argparse.Namespace) -> int:
 
     try:
         with _target(args) as (profile, secrets, failures), \
-                _client(profile, secrets, failures) as client:
-            token = client.fetch_token(confirmed=args.confirm_lockout_risk)
+                _client(profile, secrets, failures) as client, _recording(args) as recorder:
+            from enkash_desktop.service.calls import login_and_record
+
+            login = login_and_record(client, recorder, confirmed=args.confirm_lockout_risk)
+            _say(login.notice)
+            if isinstance(login.value, EnkashError):
+                raise login.value
+            token = login.value
     except EnkashError as exc:
         if exc.kind.value == "lockout_risk":
             exc = replace(exc, message=exc.message +
@@ -183,3 +197,50 @@ def _cmd_settings(args: argparse.Namespace) -> int:
     if notices:
         print(" ".join(notices), file=sys.stderr)
     return 0
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    """The newest calls of the history (redacted as it stores them), newest first."""
+    from enkash_desktop.store import AppPaths, HistoryFilter, HistoryStore, StoreError
+
+    if not 1 <= args.limit <= 100_000:
+        return _bad_input("Please give --limit between 1 and 100000.", args.json, "limit")
+    try:
+        with HistoryStore(AppPaths.default().history_file) as store:
+            records = store.page(None, args.limit, HistoryFilter(text=args.search or ""))
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"calls": [_record_json(r) for r in records]}, ensure_ascii=False))
+        return 0
+    if not records:
+        print("No calls match." if args.search else "The history is empty.")
+    for r in records:
+        ids = "/".join(x for x in (r.card_account_id, r.company_id, r.enkash_card_id) if x)
+        status = f"HTTP {r.http_status}" if r.http_status else "no reply"
+        print(f"{_local_time(r.time)}  {r.kind:<6} {r.outcome:<14} {status:<9} "
+              f"{r.profile}  {ids or '-'}  {r.message}")
+    return 0
+
+
+def _local_time(epoch: float) -> str:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _record_json(record: CallRecord) -> dict[str, object]:
+    """One call of ``history --json``: what the history holds, never a secret."""
+    from datetime import UTC, datetime
+
+    return {
+        "id": record.id,
+        "time": datetime.fromtimestamp(record.time, UTC).isoformat(timespec="seconds"),
+        "kind": record.kind, "profile": record.profile, "environment": record.environment,
+        "card_account_id": record.card_account_id, "company_id": record.company_id,
+        "enkash_card_id": record.enkash_card_id, "admin": record.admin,
+        "outcome": record.outcome, "http_status": record.http_status,
+        "response_code": record.response_code, "message": record.message,
+        "elapsed_ms": round(record.elapsed_ms, 1),
+    }

@@ -13,9 +13,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-
     from enkash_desktop.core import EnkashClient, EnkashError, Profile, Secrets
     from enkash_desktop.core.lockout import FailureCounter
+    from enkash_desktop.service.recorder import CallRecorder
     from enkash_desktop.store.effective import EffectiveSettings
     from enkash_desktop.store.policy import Policy
     from enkash_desktop.store.settings import LoadedSettings
@@ -176,19 +176,34 @@ def _no_link_notice(args: argparse.Namespace, profile_name: str) -> str:
             "--portal-partner NAME (the partner's short name, such as hrms) to get one.")
 
 
-def _open_history() -> Any:
-    """The history store, or None (with a notice on stderr) when it cannot be opened."""
+@contextlib.contextmanager
+def _recording(args: argparse.Namespace) -> Iterator[CallRecorder | None]:
+    """The recorder of this command's calls: the history keeps every call, as it does for
+    the window, unless --no-history. A history that cannot open is said on stderr, once."""
+    if getattr(args, "no_history", False):
+        yield None
+        return
+    from enkash_desktop.service.recorder import CallRecorder
     from enkash_desktop.store import AppPaths, HistoryStore, StoreError
 
     try:
-        history = HistoryStore(AppPaths.default().history_file)
+        store = HistoryStore(AppPaths.default().history_file)
     except StoreError as exc:
-        print(f"{exc} The batch runs without recording its calls in the history.",
-              file=sys.stderr)
-        return None
-    if history.notice:
-        print(history.notice, file=sys.stderr)
-    return history
+        print(f"{exc} This command's calls are not recorded in the history.", file=sys.stderr)
+        yield None
+        return
+    if store.notice:
+        print(store.notice, file=sys.stderr)
+    try:
+        yield CallRecorder(store)
+    finally:
+        store.close()
+
+
+def _say(notice: str) -> None:
+    """A sentence for the person at the terminal (stderr), when there is one."""
+    if notice:
+        print(notice, file=sys.stderr)
 
 
 def _print_redacted_crash(exc_type: type[BaseException], exc: BaseException,

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from enkash_desktop import __version__
-
-if TYPE_CHECKING:
-
-    pass
-
+from enkash_desktop.core.fields import CARDHOLDER_IDS
 
 KEY_RULES = {"sha256": "secret_sha256", "first16": "secret_first_16",
              "exact16": "secret_exact_16", "hex": "secret_hex"}
@@ -25,27 +21,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_call_commands(sub)
+    _add_batch_command(sub)
+    _add_other_commands(sub)
+    _add_settings_command(sub)
+    return parser
 
-    def target(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--profile", metavar="NAME", help="a saved profile (default: current)")
-        p.add_argument("--demo", action="store_true",
-                       help="use the built-in sandbox and its demo partner (no credentials)")
-        p.add_argument("--base-url", metavar="URL", help="EnKash API base URL (ad hoc)")
-        p.add_argument("--auth-base-url", metavar="URL", help="token service base URL")
-        p.add_argument("--partner-id", metavar="ID", help="partnerId header (ad hoc)")
-        p.add_argument("--portal-partner", metavar="NAME",
-                       help="partner short name in the portal link (e.g. hrms)")
-        p.add_argument("--timeout", type=float, metavar="S",
-                       help="seconds a call may take in all (1-600)")
-        p.add_argument("--proxy", metavar="URL",
-                       help="proxy for this command, or 'none' (default: the system's)")
-        p.add_argument("--json", action="store_true", help="print one JSON object")
 
+def target(p: argparse.ArgumentParser) -> None:
+    """Where a call goes (a profile, the demo or ad hoc options) and how it is printed."""
+    p.add_argument("--profile", metavar="NAME", help="a saved profile (default: current)")
+    p.add_argument("--demo", action="store_true",
+                   help="use the built-in sandbox and its demo partner (no credentials)")
+    p.add_argument("--base-url", metavar="URL", help="EnKash API base URL (ad hoc)")
+    p.add_argument("--auth-base-url", metavar="URL", help="token service base URL")
+    p.add_argument("--partner-id", metavar="ID", help="partnerId header (ad hoc)")
+    p.add_argument("--portal-partner", metavar="NAME",
+                   help="partner short name in the portal link (e.g. hrms)")
+    p.add_argument("--timeout", type=float, metavar="S",
+                   help="seconds a call may take in all (1-600)")
+    p.add_argument("--proxy", metavar="URL",
+                   help="proxy for this command, or 'none' (default: the system's)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--no-history", action="store_true",
+                   help="do not keep this command's calls in the history")
+
+
+def _add_call_commands(sub: Any) -> None:
     send = sub.add_parser("send", help="mint an SSO token and print the portal link")
     target(send)
-    send.add_argument("--card-account-id", metavar="ID")
-    send.add_argument("--company-id", metavar="ID")
-    send.add_argument("--enkash-card-id", metavar="ID")
+    for field in CARDHOLDER_IDS:
+        send.add_argument(field.cli_flag, metavar="ID", help=f"e.g. {field.example}")
     send.add_argument("--admin", action="store_true",
                       help="an HR/company admin's card (portal reward_account page)")
     send.add_argument("--confirm-lockout-risk", action="store_true",
@@ -60,16 +66,20 @@ def _parser() -> argparse.ArgumentParser:
         description="List the cards of a card account with EnKash's Get User Card Details "
                     "call, to find a cardholder's EnKash card id. Exit codes as for send.")
     target(cards)
-    cards.add_argument("--card-account-id", metavar="ID", required=True)
-    cards.add_argument("--company-id", metavar="ID", required=True)
-    cards.add_argument("--enkash-card-id", metavar="ID", default="",
-                       help="only this card (optional)")
+    for field in CARDHOLDER_IDS:
+        if field.key == "enkash_card_id":
+            cards.add_argument(field.cli_flag, metavar="ID", default="",
+                               help="only this card (optional)")
+        else:
+            cards.add_argument(field.cli_flag, metavar="ID", required=True)
 
     token = sub.add_parser("token", help="fetch a bearer token (the lockout rules apply)")
     target(token)
     token.add_argument("--confirm-lockout-risk", action="store_true",
                        help="allow a login that could be the third failure in a row")
 
+
+def _add_batch_command(sub: Any) -> None:
     batch = sub.add_parser(
         "batch",
         help="mint SSO tokens for every cardholder in a CSV file",
@@ -94,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--concurrency", type=int, default=4, metavar="N",
                        help="calls in flight at once, 1-16 (default 4)")
 
+
+def _add_other_commands(sub: Any) -> None:
     sandbox = sub.add_parser("sandbox", help="run the EnKash simulator in the foreground")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=0)
@@ -101,7 +113,18 @@ def _parser() -> argparse.ArgumentParser:
 
     profiles = sub.add_parser("profiles", help="list saved profiles (no secrets)")
     profiles.add_argument("--json", action="store_true")
-    _add_settings_command(sub)
+
+    history = sub.add_parser(
+        "history", help="show the newest calls of the history (no secrets in it)",
+        description="Show the newest calls kept in the history, newest first: SSO calls, "
+                    "logins and card lookups from the window and from enkash-sso. The "
+                    "history holds no token, password or cookie.")
+    history.add_argument("--search", metavar="TEXT",
+                         help="an id (exact or its beginning) or words of the message")
+    history.add_argument("--limit", type=int, default=50, metavar="N",
+                         help="at most this many calls (default 50)")
+    history.add_argument("--json", action="store_true",
+                         help='print one object: {"calls": [...]}')
 
     diagnostics = sub.add_parser(
         "diagnostics", help="write a zip for a support ticket (no secrets in it)",
@@ -110,7 +133,6 @@ def _parser() -> argparse.ArgumentParser:
                     "and a README.txt saying what is in it.")
     diagnostics.add_argument("--output", required=True, metavar="FILE.zip",
                              help="where to write the zip")
-    return parser
 
 
 def _add_settings_command(sub: Any) -> None:

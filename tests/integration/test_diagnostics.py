@@ -113,8 +113,11 @@ def test_zip_after_a_session_with_failures_answers_a_ticket(sandbox: Sandbox,
     assert settings["profiles"][0]["base_url"] == sandbox.base_url
 
     history = json.loads(text["history.json"])
-    assert len(history) == len(DEMO_CARDHOLDERS)  # the batch's calls (send does not record)
-    assert sorted(r["outcome"] for r in history).count("server") == 1
+    # Every call: 3 logins (the refused third was never sent), 5 sends and the batch's rows.
+    kinds = [r["kind"] for r in history]
+    assert kinds.count("login") == 3 and kinds.count("sso") == 5 + len(DEMO_CARDHOLDERS)
+    assert len(history) == len(kinds)
+    assert sorted(r["outcome"] for r in history).count("server") == 2
     assert all(r["time_utc"].endswith("Z") for r in history)
 
     log = text["logs/enkash-desktop.log"]
