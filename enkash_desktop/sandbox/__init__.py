@@ -28,7 +28,8 @@ from .demo import (
     demo_profile,
     demo_secrets,
 )
-from .server import TOKEN_STYLES, Fault, RecordedCall, Sandbox, serve_forever
+from .server import TOKEN_STYLES, Sandbox, serve_forever
+from .wire import Fault, RecordedCall
 
 __all__ = [
     "ALL_DEMO_CARDHOLDERS",

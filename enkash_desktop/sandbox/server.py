@@ -17,22 +17,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import html
 import json
 import secrets
-import selectors
-import socket
-import struct
-import sys
 import threading
 import time
 from collections.abc import Iterable
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from socketserver import TCPServer
-from typing import Any, NamedTuple
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any
+from urllib.parse import parse_qs, unquote
 
 from enkash_desktop.core.models import (
     DEFAULT_TOKEN_LIFETIME_S,
@@ -54,13 +45,21 @@ from .demo import (
     DEMO_ENCRYPTED_RULE,
     DemoConstants,
 )
+from .http import _Server
+from .wire import (
+    UNAUTHORIZED_MESSAGE,
+    Fault,
+    RecordedCall,
+    _check_fault_value,
+    _envelope,
+    _FaultRule,
+    _html_reply,
+    _json_reply,
+    _Reply,
+)
 
-MAX_BODY_BYTES = 1_000_000
 LOCKOUT_AFTER = 3
-OVERSIZED_BYTES = 5 * 1024 * 1024
 
-UNAUTHORIZED_MESSAGE = "Unauthorized: the access token is missing, invalid or expired."
-INSUFFICIENT_BALANCE = "Insufficient balance in card account"
 NOT_FOUND_MESSAGE = "Card holder not found for the given ids."
 ENCRYPTION_REQUIRED_MESSAGE = "This partner requires encrypted requests."
 # EnKash's own wording for a request it cannot decrypt (its payouts code table).
@@ -76,36 +75,6 @@ ENDPOINTS = ("sso", "token", "search", "any")
 TOKEN_STYLES = ("oauth", "camel", "pg", "no_expiry")
 
 
-class Fault:
-    """The fault kinds :meth:`Sandbox.set_fault` accepts (plain strings)."""
-
-    DELAY = "delay"  # sleep delay_s, then answer normally
-    HANG = "hang"  # never answer (until the faults are cleared or the server stops)
-    DROP = "drop"  # send part of the headers, then reset the connection
-    HTTP_401 = "http_401"
-    HTTP_422 = "http_422"
-    HTTP_500 = "http_500"
-    HTTP_502_HTML = "http_502_html"  # a gateway's HTML error page
-    CODE_1 = "code_1"  # HTTP 200 with response_code 1 (the docs' failure example)
-    NOT_JSON = "not_json"  # HTTP 200, text/plain garbage
-    OVERSIZED = "oversized"  # HTTP 200, about 5 MB of JSON
-    TOKEN_FIELD = "token_field"  # SSO success with the token elsewhere (see value)
-    TOKEN_STYLE = "token_style"  # /oauth/token reply style: oauth, camel, pg, no_expiry
-    HTTP_STATUS = "http_status"  # the envelope with value "STATUS message", e.g. "412 Invalid…"
-    # Cloudflare's HTML page in front of the API; value "403", "503" or "429[:RETRY_AFTER_S]"
-    GATEWAY_HTML = "gateway_html"
-    # Spring Security OAuth2's JSON error; value invalid_grant, invalid_client or invalid_token
-    OAUTH_ERROR = "oauth_error"
-
-    ALL = frozenset({
-        DELAY, HANG, DROP, HTTP_401, HTTP_422, HTTP_500, HTTP_502_HTML, CODE_1, NOT_JSON,
-        OVERSIZED, TOKEN_FIELD, TOKEN_STYLE, HTTP_STATUS, GATEWAY_HTML, OAUTH_ERROR,
-    })
-    # Kinds that replace the normal answer; the others only shape or postpone it.
-    TERMINAL = frozenset({
-        HANG, DROP, HTTP_401, HTTP_422, HTTP_500, HTTP_502_HTML, CODE_1, NOT_JSON, OVERSIZED,
-        HTTP_STATUS, GATEWAY_HTML, OAUTH_ERROR,
-    })
 
 
 # No dataclasses here: `enkash-sso send --demo` starts a sandbox, and each dataclass costs
@@ -113,68 +82,18 @@ class Fault:
 # classes are plain.
 
 
-class RecordedCall(NamedTuple):
-    """One request as the sandbox received it, so tests can compare what clients sent."""
-
-    method: str
-    path: str  # the request target as sent, query string included
-    headers: dict[str, str]  # names in their original case
-    body: bytes
-    time: float  # epoch seconds
 
 
-class _FaultRule:
-    """One fault switch (see :meth:`Sandbox.set_fault`); ``times`` counts its uses down."""
-
-    __slots__ = ("delay_s", "endpoint", "kind", "times", "value")
-
-    def __init__(self, kind: str, endpoint: str, times: int | None, delay_s: float,
-                 value: str | None) -> None:
-        self.kind = kind
-        self.endpoint = endpoint
-        self.times = times
-        self.delay_s = delay_s
-        self.value = value
 
 
-class _Reply:
-    """One answer of the sandbox, written in one piece by ``_Handler._send``."""
-
-    __slots__ = ("body", "content_type", "headers", "status")
-
-    def __init__(self, status: int, body: bytes, content_type: str = "application/json",
-                 headers: list[tuple[str, str]] | None = None) -> None:
-        self.status = status
-        self.body = body
-        self.content_type = content_type
-        self.headers = headers if headers is not None else []
 
 
-def _json_reply(status: int, data: Any, headers: list[tuple[str, str]] | None = None) -> _Reply:
-    body = json.dumps(data, separators=(",", ":")).encode()
-    return _Reply(status, body, "application/json", headers or [])
 
 
-def _envelope(status: int, code: int, message: str, payload: Any = None) -> _Reply:
-    return _json_reply(
-        status, {"response_code": code, "response_message": message, "payload": payload}
-    )
 
 
-def _html_reply(status: int, title: str, text: str) -> _Reply:
-    page = (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title></head>\n"
-        f"<body><h1>{html.escape(title)}</h1>\n<p>{html.escape(text)}</p></body></html>\n"
-    )
-    return _Reply(status, page.encode(), "text/html; charset=utf-8")
 
 
-_NGINX_502 = (
-    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
-    b"</body>\r\n</html>\r\n"
-)
 
 
 class Sandbox:
@@ -629,280 +548,16 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     return (client_id, secret) if sep else None
 
 
-# Spring Security OAuth2's errors: (HTTP status, error_description) per error code.
-OAUTH_ERRORS = {
-    "invalid_grant": (400, "Bad credentials"),
-    "invalid_client": (401, "Bad client credentials"),
-    "invalid_token": (401, "Access token expired"),
-}
 
 
-def _check_fault_value(kind: str, value: str | None) -> None:
-    text = value or ""
-    if kind == Fault.OAUTH_ERROR and text not in OAUTH_ERRORS:
-        raise ValueError(f"The oauth_error fault needs one of {sorted(OAUTH_ERRORS)}.")
-    if kind == Fault.GATEWAY_HTML:
-        status, _, retry = text.partition(":")
-        if status not in ("403", "429", "503") or (retry and not retry.isdigit()):
-            raise ValueError("The gateway_html fault needs 403, 503 or 429[:SECONDS].")
-    if kind == Fault.HTTP_STATUS:
-        status, _, message = text.partition(" ")
-        if not (status.isdigit() and 100 <= int(status) <= 599 and message):
-            raise ValueError("The http_status fault needs 'STATUS message'.")
 
 
-def _cloudflare_page(status: int, retry_after: str) -> _Reply:
-    """An HTML page as Cloudflare serves it in front of an origin (block, rate limit, down)."""
-    titles = {403: "Attention Required! | Cloudflare",
-              429: "Access denied | Error 1015 | Cloudflare",
-              503: "Service temporarily unavailable | Cloudflare"}
-    ray = secrets.token_hex(8)
-    page = (
-        "<!DOCTYPE html>\n<html lang=\"en-US\"><head><title>"
-        f"{titles[status]}</title></head><body><div id=\"cf-wrapper\">"
-        f"<h1>Error {status}</h1><p>Sorry, you have been blocked or rate limited.</p>"
-        f"<span>Cloudflare Ray ID: <strong>{ray}</strong></span></div></body></html>\n"
-    )
-    headers = [("Server", "cloudflare"), ("CF-RAY", f"{ray}-BOM")]
-    if status == 429 and retry_after:
-        headers.append(("Retry-After", retry_after))
-    return _Reply(status, page.encode(), "text/html; charset=UTF-8", headers)
 
 
-def _fault_reply(rule: _FaultRule) -> _Reply:
-    """The canned answer of a terminal fault (other than hang and drop)."""
-    kind = rule.kind
-    if kind == Fault.HTTP_STATUS:
-        status, _, message = (rule.value or "").partition(" ")
-        return _envelope(int(status), 1, message, message)
-    if kind == Fault.GATEWAY_HTML:
-        status, _, retry = (rule.value or "").partition(":")
-        return _cloudflare_page(int(status), retry or ("1" if status == "429" else ""))
-    if kind == Fault.OAUTH_ERROR:
-        code = rule.value or "invalid_grant"
-        status_code, description = OAUTH_ERRORS[code]
-        return _json_reply(status_code, {"error": code, "error_description": description})
-    if kind == Fault.HTTP_401:
-        return _envelope(401, 1, rule.value or UNAUTHORIZED_MESSAGE)
-    if kind == Fault.HTTP_422:
-        return _envelope(422, 1, rule.value or "Unprocessable entity: validation failed.")
-    if kind == Fault.HTTP_500:
-        return _envelope(500, 1, rule.value or "Internal server error.")
-    if kind == Fault.HTTP_502_HTML:
-        return _Reply(502, _NGINX_502, "text/html")
-    if kind == Fault.CODE_1:
-        message = rule.value or INSUFFICIENT_BALANCE
-        return _envelope(200, 1, message, message)
-    if kind == Fault.NOT_JSON:
-        return _Reply(200, b"<<sandbox>> this reply is not JSON \x00\xff garbage", "text/plain")
-    # OVERSIZED: valid JSON, far bigger than any real reply.
-    filler = "x" * OVERSIZED_BYTES
-    return _json_reply(200, {"response_code": 0, "response_message": "Success",
-                             "payload": {"filler": filler}})
 
 
-class _Server(ThreadingHTTPServer):
-    """A threading HTTP server that knows its sandbox and every open connection."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-    timeout = 0.0  # handle_request() is only called when a connection is waiting
-
-    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        self._stop_requested = False
-        self._wake_r, self._wake_w = socket.socketpair()
-        try:
-            super().__init__(address, _Handler)
-        except BaseException:
-            self._wake_r.close()
-            self._wake_w.close()
-            raise
-
-    def serve_until_stopped(self) -> None:
-        """Accept connections until :meth:`stop_serving`.
-
-        Unlike ``serve_forever()``, which polls for shutdown every half second, a wake-up
-        socket ends the wait at once, so stopping a sandbox costs no time in each test.
-        """
-        with selectors.DefaultSelector() as selector:
-            selector.register(self, selectors.EVENT_READ)
-            selector.register(self._wake_r, selectors.EVENT_READ)
-            while not self._stop_requested:
-                for key, _ in selector.select():
-                    if key.fileobj is self and not self._stop_requested:
-                        self.handle_request()  # returns at once: timeout is 0
-
-    def stop_serving(self) -> None:
-        self._stop_requested = True
-        with contextlib.suppress(OSError):
-            self._wake_w.send(b"x")
-
-    def server_close(self) -> None:
-        super().server_close()
-        self._wake_r.close()
-        self._wake_w.close()
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind calls socket.getfqdn(), a reverse DNS lookup that can stall.
-        TCPServer.server_bind(self)
-        self.server_name = str(self.server_address[0])
-        self.server_port = int(self.server_address[1])
-
-    def track(self, conn: socket.socket) -> None:
-        with self._connections_lock:
-            self._connections.add(conn)
-
-    def untrack(self, conn: socket.socket) -> None:
-        with self._connections_lock:
-            self._connections.discard(conn)
-
-    def close_all_connections(self) -> None:
-        """Wake every handler blocked on a keep-alive read so its thread ends now."""
-        with self._connections_lock:
-            conns = list(self._connections)
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that timed out or went away is normal here; anything else is a bug.
-        exc = sys.exc_info()[1]
-        if isinstance(exc, OSError):
-            return
-        super().handle_error(request, client_address)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    """Routes a request to the sandbox, applies faults, and answers in one write."""
-
-    protocol_version = "HTTP/1.1"
-    wbufsize = -1  # buffered: headers and body leave together on flush()
-    timeout = 120.0  # idle keep-alive connections end eventually
-    server_version = "EnKashSandbox/1.0"
-    sys_version = ""
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.track(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.untrack(self.connection)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence the default per-request log on stderr."""
-
-    def handle_expect_100(self) -> bool:
-        # The buffered writer would hold the interim reply back; send it now.
-        ok = super().handle_expect_100()
-        self.wfile.flush()
-        return ok
-
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
-
-    def _dispatch(self) -> None:
-        sandbox = self.server.sandbox
-        body = self._read_body()
-        if body is None:
-            return
-        headers = {k: v for k, v in self.headers.items()}
-        sandbox._record(RecordedCall(self.command, self.path, headers, body, time.time()))
-        path = urlsplit(self.path).path
-        endpoint = {TOKEN_PATH: "token", SSO_PATH: "sso", CARD_SEARCH_PATH: "search"}.get(path)
-        faults, hang_event = sandbox._take_faults(endpoint)
-        for rule in faults:
-            if rule.kind == Fault.DELAY and sandbox._stopping.wait(rule.delay_s):
-                self.close_connection = True
-                return
-        terminal = next((f for f in faults if f.kind in Fault.TERMINAL), None)
-        if terminal is not None and terminal.kind == Fault.HANG:
-            hang_event.wait()
-            self.close_connection = True
-            return
-        if terminal is not None and terminal.kind == Fault.DROP:
-            self._drop()
-            return
-        if terminal is not None:
-            reply = _fault_reply(terminal)
-        else:
-            lower = {k.lower(): v for k, v in headers.items()}
-            reply = sandbox._route(self.command, path, lower, body, faults)
-        self._send(reply)
-
-    def _read_body(self) -> bytes | None:
-        """The request body (Content-Length or chunked); None after answering an error."""
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        raw = self.headers.get("Content-Length", "0").strip() or "0"
-        try:
-            length = int(raw)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY_BYTES:
-            self.close_connection = True
-            status = 413 if length > MAX_BODY_BYTES else 400
-            self._send(_envelope(status, 1, "The request body length is invalid or too large."))
-            return None
-        return self.rfile.read(length) if length else b""
-
-    def _read_chunked(self) -> bytes | None:
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            line = self.rfile.readline(1024)
-            try:
-                size = int(line.split(b";")[0].strip(), 16)
-            except ValueError:
-                size = -1
-            total += max(size, 0)
-            if size < 0 or total > MAX_BODY_BYTES:
-                self.close_connection = True
-                self._send(_envelope(400, 1, "The chunked request body is malformed."))
-                return None
-            if size == 0:
-                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
-                return b"".join(chunks)
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline(1024)
-
-    def _send(self, reply: _Reply) -> None:
-        """Write status line, headers and body as one buffer, then flush once."""
-        try:
-            phrase = HTTPStatus(reply.status).phrase
-        except ValueError:
-            phrase = ""
-        lines = [
-            f"{self.protocol_version} {reply.status} {phrase}",
-            f"Server: {self.server_version}",
-            f"Date: {self.date_time_string()}",
-            f"Content-Type: {reply.content_type}",
-            f"Content-Length: {len(reply.body)}",
-        ]
-        lines += [f"{name}: {value}" for name, value in reply.headers]
-        if self.close_connection:
-            lines.append("Connection: close")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        self.wfile.write(head + reply.body)
-        self.wfile.flush()
-
-    def _drop(self) -> None:
-        """Send half a status line and header, then reset the connection (RST, not FIN)."""
-        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: appl")
-        self.wfile.flush()
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.close_connection = True
 
 
 def serve_forever(
