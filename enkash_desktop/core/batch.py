@@ -197,98 +197,143 @@ def run_batch(
     told how long), then sends the row again, up to :data:`MAX_RATE_LIMITED` times.
     """
     check_concurrency(concurrency)
-    pending: deque[int] = deque()
-    seen = set(done_keys)
-    for index, row in enumerate(rows):
-        key = row_key(row)
-        if key not in seen:
-            seen.add(key)
-            pending.append(index)
-    tracker = _Tracker(len(rows), len(rows) - len(pending))
-    final: dict[int, SsoResult] = {}
-    attempts: Counter[int] = Counter()
-    retry: list[int] = []
-    rate_limited: Counter[int] = Counter()
-    resume_at = 0.0  # time.monotonic() before which no row starts (HTTP 429)
-    auth_error: EnkashError | None = None
-    end = BatchEnd.COMPLETE
-    in_flight: dict[Future[SsoResult], int] = {}
-    # Finished calls arrive here (cheaper than wait(), which re-arms every future each time).
-    finished: SimpleQueue[Future[SsoResult]] = SimpleQueue()
-    if on_progress is not None:
-        on_progress(tracker.progress(len(pending)))
-    # The client's login count when the batch began (or last continued): a login that fails
-    # after it is reported by every row instead of being tried again by the next one.
-    logins_seen = client.login_attempts
+    run = _Run(client, rows, cancel, done_keys, on_result, on_progress, on_rate_limit)
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="enkash-batch")
     try:
         while True:
-            while (pending and len(in_flight) < concurrency and auth_error is None
-                   and not cancel.is_set() and time.monotonic() >= resume_at):
-                index = pending.popleft()
-                attempts[index] += 1
-                future = pool.submit(client.send_sso, rows[index], logins_seen=logins_seen)
-                in_flight[future] = index
-                future.add_done_callback(finished.put)
-            if not in_flight:
-                if cancel.is_set() and (pending or retry):
-                    end = BatchEnd.CANCELLED
+            run.start_rows(pool, concurrency)
+            if not run.in_flight:
+                if run.stops_or_pauses(pause_on_auth):
                     break
-                wait_s = resume_at - time.monotonic()
-                if pending and auth_error is None and wait_s > 0:
-                    cancel.wait(wait_s)
-                    continue
-                if auth_error is None or not (pending or retry):
-                    break
-                if pause_on_auth is None or not pause_on_auth(auth_error) or cancel.is_set():
-                    end = BatchEnd.CANCELLED if cancel.is_set() else BatchEnd.AUTHENTICATION
-                    break
-                pending.extendleft(reversed(retry))
-                retry.clear()
-                auth_error = None
-                logins_seen = client.login_attempts  # the user chose to go on: may log in
-                tracker.restart_window()
                 continue
-            ready = [finished.get()]
-            while not finished.empty():
-                ready.append(finished.get())
-            for future in ready:
-                index = in_flight.pop(future)
-                result = future.result()
-                error = result.error
-                if (error is not None and error.http_status == 429
-                        and rate_limited[index] < MAX_RATE_LIMITED and not cancel.is_set()):
-                    rate_limited[index] += 1
-                    pause = error.retry_after_s
-                    pause = DEFAULT_RATE_PAUSE_S if pause is None else pause
-                    resume_at = max(resume_at, time.monotonic() + pause)
-                    pending.appendleft(index)
-                    if on_rate_limit is not None:
-                        on_rate_limit(pause)
-                    continue
-                final[index] = result
-                if error is not None and error.kind in AUTH_KINDS:
-                    auth_error = auth_error or error
-                    if attempts[index] < MAX_ATTEMPTS:
-                        retry.append(index)
-                tracker.record(index, result.ok)
-                on_result(index, result)
-                if on_progress is not None:
-                    on_progress(tracker.progress(len(pending) + len(in_flight)))
+            run.take_finished()
     except BaseException as exc:
         if not isinstance(exc, Exception):  # Ctrl+C and friends: abort the calls in flight
             client.cancel()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    kinds = Counter(r.error.kind for r in final.values() if r.error is not None)
-    return BatchSummary(
-        progress=tracker.progress(0 if end is BatchEnd.COMPLETE else len(pending)),
-        end=end,
-        not_started=len(pending),
-        failures=tuple(sorted(kinds.items(), key=lambda kv: kv[0].value)),
-        auth_error=auth_error if end is BatchEnd.AUTHENTICATION else None,
-    )
+    return run.summary()
+
+
+class _Run:
+    """The state of one :func:`run_batch` while it runs (on the calling thread only)."""
+
+    def __init__(self, client: EnkashClient, rows: Sequence[Cardholder],
+                 cancel: threading.Event, done_keys: Set[RowKey],
+                 on_result: Callable[[int, SsoResult], None],
+                 on_progress: Callable[[BatchProgress], None] | None,
+                 on_rate_limit: Callable[[float], None] | None) -> None:
+        self.client = client
+        self.rows = rows
+        self.cancel = cancel
+        self.on_result = on_result
+        self.on_progress = on_progress
+        self.on_rate_limit = on_rate_limit
+        self.pending: deque[int] = deque()
+        seen = set(done_keys)
+        for index, row in enumerate(rows):
+            key = row_key(row)
+            if key not in seen:
+                seen.add(key)
+                self.pending.append(index)
+        self.tracker = _Tracker(len(rows), len(rows) - len(self.pending))
+        self.final: dict[int, SsoResult] = {}
+        self.attempts: Counter[int] = Counter()
+        self.retry: list[int] = []
+        self.rate_limited: Counter[int] = Counter()
+        self.resume_at = 0.0  # time.monotonic() before which no row starts (HTTP 429)
+        self.auth_error: EnkashError | None = None
+        self.end = BatchEnd.COMPLETE
+        self.in_flight: dict[Future[SsoResult], int] = {}
+        # Finished calls arrive here (cheaper than wait(), which re-arms every future).
+        self.finished: SimpleQueue[Future[SsoResult]] = SimpleQueue()
+        # The client's login count when the batch began (or last continued): a login that
+        # fails after it is reported by every row instead of being tried again by the next.
+        self.logins_seen = client.login_attempts
+        if on_progress is not None:
+            on_progress(self.tracker.progress(len(self.pending)))
+
+    def start_rows(self, pool: ThreadPoolExecutor, concurrency: int) -> None:
+        """Start rows until ``concurrency`` are in flight (not while paused or cancelled)."""
+        while (self.pending and len(self.in_flight) < concurrency and self.auth_error is None
+               and not self.cancel.is_set() and time.monotonic() >= self.resume_at):
+            index = self.pending.popleft()
+            self.attempts[index] += 1
+            future = pool.submit(self.client.send_sso, self.rows[index],
+                                 logins_seen=self.logins_seen)
+            self.in_flight[future] = index
+            future.add_done_callback(self.finished.put)
+
+    def stops_or_pauses(self, pause_on_auth: Callable[[EnkashError], bool] | None) -> bool:
+        """Nothing is in flight: True when the batch ends; False to go on (after a wait for
+        a rate limit, or when the user chose to continue after an authentication failure)."""
+        if self.cancel.is_set() and (self.pending or self.retry):
+            self.end = BatchEnd.CANCELLED
+            return True
+        wait_s = self.resume_at - time.monotonic()
+        if self.pending and self.auth_error is None and wait_s > 0:
+            self.cancel.wait(wait_s)
+            return False
+        if self.auth_error is None or not (self.pending or self.retry):
+            return True
+        if pause_on_auth is None or not pause_on_auth(self.auth_error) or self.cancel.is_set():
+            self.end = BatchEnd.CANCELLED if self.cancel.is_set() else BatchEnd.AUTHENTICATION
+            return True
+        self.pending.extendleft(reversed(self.retry))
+        self.retry.clear()
+        self.auth_error = None
+        self.logins_seen = self.client.login_attempts  # the user chose to go on: may log in
+        self.tracker.restart_window()
+        return False
+
+    def take_finished(self) -> None:
+        """Wait for a call to finish; report it (and any others already done)."""
+        ready = [self.finished.get()]
+        while not self.finished.empty():
+            ready.append(self.finished.get())
+        for future in ready:
+            index = self.in_flight.pop(future)
+            result = future.result()
+            if not self._waits_for_rate_limit(index, result):
+                self._report(index, result)
+
+    def _waits_for_rate_limit(self, index: int, result: SsoResult) -> bool:
+        """A 429: the row goes back to the front, and no row starts until Retry-After."""
+        error = result.error
+        if (error is None or error.http_status != 429
+                or self.rate_limited[index] >= MAX_RATE_LIMITED or self.cancel.is_set()):
+            return False
+        self.rate_limited[index] += 1
+        pause = DEFAULT_RATE_PAUSE_S if error.retry_after_s is None else error.retry_after_s
+        self.resume_at = max(self.resume_at, time.monotonic() + pause)
+        self.pending.appendleft(index)
+        if self.on_rate_limit is not None:
+            self.on_rate_limit(pause)
+        return True
+
+    def _report(self, index: int, result: SsoResult) -> None:
+        self.final[index] = result
+        error = result.error
+        if error is not None and error.kind in AUTH_KINDS:
+            self.auth_error = self.auth_error or error
+            if self.attempts[index] < MAX_ATTEMPTS:
+                self.retry.append(index)
+        self.tracker.record(index, result.ok)
+        self.on_result(index, result)
+        if self.on_progress is not None:
+            self.on_progress(self.tracker.progress(len(self.pending) + len(self.in_flight)))
+
+    def summary(self) -> BatchSummary:
+        kinds = Counter(r.error.kind for r in self.final.values() if r.error is not None)
+        complete = self.end is BatchEnd.COMPLETE
+        return BatchSummary(
+            progress=self.tracker.progress(0 if complete else len(self.pending)),
+            end=self.end,
+            not_started=len(self.pending),
+            failures=tuple(sorted(kinds.items(), key=lambda kv: kv[0].value)),
+            auth_error=self.auth_error if self.end is BatchEnd.AUTHENTICATION else None,
+        )
 
 
 # ------------------------------------------------------------------ the results file
