@@ -66,8 +66,10 @@ from .batch_run import (
     BatchRun,
     BatchSignals,
     ask_to_resume,
+    default_output_path,
     describe_run,
     duration_text,
+    failure_text,
     run_batch_job,
 )
 from .texts import tr_core
@@ -88,11 +90,6 @@ PROGRESS_INTERVAL_S = 0.05  # at most 20 progress signals a second, whatever the
 def _tr(text: str) -> str:
     """Translate outside a widget (thread-safe, unlike creating a QObject on a worker)."""
     return QCoreApplication.translate("BatchDialog", text)
-
-
-def default_output_path(input_path: Path) -> Path:
-    """``<name>-links.csv`` beside the input file."""
-    return input_path.with_name(f"{input_path.stem}-links.csv")
 
 
 # ====================================================================== the dialog
@@ -433,18 +430,8 @@ class BatchDialog(QDialog):
     def _load_failed(self, exc: object) -> None:
         self.model.clear()
         self.preview_label.setText("")
-        self._set_status(self._error_text(exc), ERROR_COLOR.name())
-
-    def _error_text(self, exc: object) -> str:
-        if isinstance(exc, EnkashError):
-            return tr_core(exc.message)
-        if isinstance(exc, OSError):
-            return self.tr("The file could not be used: %s. Please choose another "
-                           "location.") % (exc.strerror or exc)
-        log.error("batch: unexpected error %r", exc)
-        from enkash_desktop.store.logs import redact_known
-
-        return self.tr("Something went wrong: %s") % redact_known(str(exc))
+        self._set_status(failure_text(self, exc, "reading the batch's input"),
+                         ERROR_COLOR.name())
 
     # -- running -----------------------------------------------------------------------
 
@@ -564,7 +551,7 @@ class BatchDialog(QDialog):
         self.finished_run.emit(value)
 
     def _run_failed(self, exc: object) -> None:
-        self._set_status(self._error_text(exc), ERROR_COLOR.name())
+        self._set_status(failure_text(self, exc, "running a batch"), ERROR_COLOR.name())
         if self._recorder is not None:
             self.history_changed.emit()
 

@@ -211,3 +211,24 @@ def ask_to_resume(parent: QWidget, error: EnkashError) -> bool:
                         "batch; the finished rows are saved, and Start resumes later.")
         % tr_core(error.hint),
         accept_label=_tr("Continue"))
+
+
+def default_output_path(input_path: Path) -> Path:
+    """``<name>-links.csv`` beside the input file."""
+    return input_path.with_name(f"{input_path.stem}-links.csv")
+
+
+def failure_text(parent: QWidget, exc: object, context: str) -> str:
+    """The sentence for a failed read or run; a fault that is not ours is a bug: it goes
+    to the log and the crash dialog too."""
+    if isinstance(exc, EnkashError):
+        return tr_core(exc.message)
+    if isinstance(exc, OSError):
+        return _tr("The file could not be used: %s. Please choose another location.") % (
+            exc.strerror or exc)
+    from .crash_dialog import report_bug
+
+    report_bug(parent, exc if isinstance(exc, BaseException) else RuntimeError(repr(exc)),
+               context)
+    return _tr("The batch stopped because of a fault in Enkash Desktop. The details are in "
+               "the window that opened and in the log.")
