@@ -14,25 +14,31 @@ from __future__ import annotations
 import atexit
 import gc
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    import argparse
     from pathlib import Path
 
-from .batch import _cmd_batch
-from .commands import (
-    _cmd_cards,
-    _cmd_diagnostics,
-    _cmd_history,
-    _cmd_profiles,
-    _cmd_sandbox,
-    _cmd_send,
-    _cmd_settings,
-    _cmd_token,
-)
 from .common import _print_redacted_crash
 from .parser import _parser
+
+# Each command's module loads when that command runs (a one-off call starts faster).
+_COMMANDS = {"send": "commands", "cards": "commands", "token": "commands",
+             "history": "commands", "sandbox": "commands", "profiles": "commands",
+             "diagnostics": "commands", "settings": "commands", "batch": "batch"}
+
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function of command ``name`` (a test may set ``_cmd_<name>`` here instead)."""
+    own = globals().get(f"_cmd_{name}")
+    if own is not None:
+        return cast("Callable[[argparse.Namespace], int]", own)
+    import importlib
+
+    module = importlib.import_module(f".{_COMMANDS[name]}", __name__)
+    return cast("Callable[[argparse.Namespace], int]", getattr(module, f"_cmd_{name}"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,13 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     atexit.register(gc.freeze)
     sys.excepthook = _print_redacted_crash
     args = _parser().parse_args(argv)
-    commands = {"send": _cmd_send, "cards": _cmd_cards, "token": _cmd_token, "batch": _cmd_batch,
-                "sandbox": _cmd_sandbox, "profiles": _cmd_profiles,
-                "diagnostics": _cmd_diagnostics, "history": _cmd_history}
-    commands["settings"] = _cmd_settings
+    command = _command(args.command)
     log_file = _start_log(args.command)
     try:
-        return commands[args.command](args)
+        return command(args)
     except KeyboardInterrupt:
         return 130
     except Exception:  # a bug: its traceback goes to the log (redacted), a sentence here

@@ -12,8 +12,23 @@ Imports: ``core`` and ``store`` only (checked by lint-imports).
 
 from __future__ import annotations
 
-from .client_pool import ClientPool
-from .profile_book import ProfileBook, SaveOutcome
-from .recorder import CallRecorder
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client_pool import ClientPool
+    from .profile_book import ProfileBook, SaveOutcome
+    from .recorder import CallRecorder
 
 __all__ = ["CallRecorder", "ClientPool", "ProfileBook", "SaveOutcome"]
+
+# Each part loads when first asked for: the command line needs only the recorder.
+_HOME = {"CallRecorder": "recorder", "ClientPool": "client_pool", "ProfileBook": "profile_book",
+         "SaveOutcome": "profile_book"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)

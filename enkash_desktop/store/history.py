@@ -9,8 +9,6 @@ sqlite3 errors are translated into :class:`StoreError` here and in :mod:`.histor
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import logging
 import os
 import sqlite3
@@ -18,11 +16,8 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from enkash_desktop.core.csvsafe import neutralise_row
 
 from .atomic import open_atomic
 from .errors import StoreError
@@ -229,6 +224,12 @@ class HistoryStore:
 
         Cells that a spreadsheet would run as a formula are prefixed with ``'``.
         """
+        import csv  # loaded for an export only: a one-off command opens the history too
+        import io
+        from datetime import UTC, datetime
+
+        from enkash_desktop.core.csvsafe import neutralise_row
+
         names = [f.name for f in fields(CallRecord)]
         count = 0
         try:
