@@ -40,11 +40,12 @@ from queue import SimpleQueue
 from .client import EnkashClient
 from .csvsafe import BOM, RowProblem, encode_csv, restore_cell
 from .errors import EnkashError, ErrorKind
+from .fields import ID_KEYS
 from .models import Cardholder, SsoResult
 
 log = logging.getLogger(__name__)
 
-RowKey = tuple[str, str, str, bool]  # card account id, company id, EnKash card id, admin
+RowKey = tuple[str | bool, ...]  # the cardholder's ids (core/fields.py), then admin
 
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 16
@@ -58,8 +59,8 @@ AUTH_KINDS = frozenset({ErrorKind.TOKEN_EXPIRED, ErrorKind.LOGIN_FAILED,
                         ErrorKind.LOCKOUT_RISK, ErrorKind.ACCOUNT_LOCKED})
 _ETA_WINDOW = 32  # completions in the moving average behind the ETA
 
-RESULT_COLUMNS = ("card_account_id", "company_id", "enkash_card_id", "admin", "outcome",
-                  "message", "portal_link", "time_utc")
+RESULT_COLUMNS = (*ID_KEYS, "admin", "outcome", "message", "portal_link", "time_utc")
+_ADMIN = len(ID_KEYS)  # the results file's column that says employee or admin
 LINKS_WARNING = (
     "The portal links in the results file sign in as the cardholders until they expire. "
     "Please keep the file private and delete it when you no longer need it."
@@ -72,10 +73,14 @@ NO_LINK_MESSAGE = (
 _EXIT_RANK = {0: 0, 2: 1, 4: 2, 3: 3, 5: 4}
 
 
+def _key_of(cells: list[str]) -> RowKey:
+    """The row key of a results file's row (its ids, then whether it is an admin card)."""
+    return (*cells[:_ADMIN], cells[_ADMIN] == "admin")
+
+
 def row_key(cardholder: Cardholder) -> RowKey:
     """The identity of a row for resume and de-duplication: the three ids and admin."""
-    return (cardholder.card_account_id.strip(), cardholder.company_id.strip(),
-            cardholder.enkash_card_id.strip(), cardholder.admin)
+    return (*(value.strip() for value in cardholder.ids()), cardholder.admin)
 
 
 def check_concurrency(concurrency: int) -> int:
@@ -392,9 +397,9 @@ class BatchResults:
                     continue
                 cells = [restore_cell(c) for c in record[:len(RESULT_COLUMNS)]]
                 cells += [""] * (len(RESULT_COLUMNS) - len(cells))
-                if cells[4] == ErrorKind.BAD_INPUT.value:
+                if cells[_ADMIN + 1] == ErrorKind.BAD_INPUT.value:
                     continue
-                key = (cells[0], cells[1], cells[2], cells[3] == "admin")
+                key = _key_of(cells)
                 results._rows[key] = cells
         except csv.Error as exc:
             raise _not_results(target, str(exc)) from None
@@ -414,7 +419,7 @@ class BatchResults:
                 continue
             if (isinstance(cells, list) and len(cells) == len(RESULT_COLUMNS)
                     and all(isinstance(c, str) for c in cells)):
-                self._set((cells[0], cells[1], cells[2], cells[3] == "admin"), cells)
+                self._set(_key_of(cells), cells)
 
     def __len__(self) -> int:
         return len(self._rows) + len(self._problems)
@@ -434,8 +439,7 @@ class BatchResults:
         message = result.message
         if result.ok and not result.sso_url:
             message = NO_LINK_MESSAGE
-        cells = [card.card_account_id, card.company_id, card.enkash_card_id,
-                 "admin" if card.admin else "employee", result.outcome,
+        cells = [*card.ids(), "admin" if card.admin else "employee", result.outcome,
                  message, result.sso_url, _utc(result.started_at)]
         self._set(row_key(card), cells)
         if result.ok:
@@ -461,8 +465,7 @@ class BatchResults:
         now = _utc(time.time())
         for p in problems:
             card = p.cardholder or Cardholder("", "", "")
-            self._problems.append([card.card_account_id, card.company_id, card.enkash_card_id,
-                                   "admin" if card.admin else "employee",
+            self._problems.append([*card.ids(), "admin" if card.admin else "employee",
                                    ErrorKind.BAD_INPUT.value, p.text, "", now])
         self._dirty = True
 
