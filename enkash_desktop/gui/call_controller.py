@@ -78,6 +78,11 @@ class CallController(QObject):
         self.cancel_action: QAction | None = None
         self.export: Callable[[], None] | None = None  # offered by the crash dialog
         self._production_confirmed: set[str] = set()
+        # The profile and cardholder the result on screen answered (None: nothing to guard).
+        self._result_for: tuple[object, object] | None = None
+        self._request: tuple[object, object] | None = None
+        partner.changed.connect(self._form_changed)
+        cardholder.changed.connect(self._form_changed)
         self._elapsed = QElapsedTimer()
         self._elapsed_timer = QTimer(self)
         self._elapsed_timer.setInterval(100)
@@ -157,6 +162,8 @@ class CallController(QObject):
 
         client = self.client()
         cardholder = self._cardholder.cardholder()
+        self._request = (self._partner.profile(), cardholder)  # as typed, for _form_changed
+        self._result_for = None
         recorder = self.recorder
         assert recorder is not None
         self._start_call(lambda: send_and_record(client, cardholder, recorder,
@@ -185,9 +192,21 @@ class CallController(QObject):
                 and self._show_failure(outcome.error, "sending a call", retry):
             return
         self._result.show_result(outcome)
+        self._result_for = self._request
         self._reply.show_reply(outcome.reply_redacted)
         self._shell.status(self.tr("The SSO token is ready.") if outcome.ok else
                            tr_core(outcome.error.message if outcome.error else ""))
+
+    def _form_changed(self) -> None:
+        """A result belongs to its request: once the profile or cardholder differs, its token
+        and link are put away, so another person's login is never handed out."""
+        if self._result_for is None or self.call is not None:
+            return
+        if self._result_for != (self._partner.profile(), self._cardholder.cardholder()):
+            self._result_for = None
+            self._result.put_away(self.tr(
+                "The cardholder or the profile has changed, so the previous cardholder's "
+                "token and link were put away."))
 
     # -- Get token -------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -178,7 +178,22 @@ class ResultView(QGroupBox):
         self._set_token("", "")
 
     def show_running(self, text: str) -> None:
+        """A call started: the previous result's details, token and link go at once."""
         self._set_outcome(text, "", None)
+        for label in (self.http_status, self.response_code, self.message, self.elapsed):
+            label.setText("—")
+        self._set_token("", "")
+
+    def put_away(self, text: str) -> None:
+        """The form no longer matches the request this result answered: its token and link
+        go (they would sign in as the previous cardholder); ``text`` says why."""
+        if not self.token_edit.text() and not self.link_edit.text():
+            return
+        self._set_outcome(text, self.tr("Press Send to mint a token for the cardholder now "
+                                        "in the form."), None)
+        for label in (self.http_status, self.response_code, self.message, self.elapsed):
+            label.setText("—")
+        self._set_token("", "")
 
     def show_outcome(self, text: str, hint: str, color: str | None) -> None:
         """An outcome sentence of the window's own (a received bearer token, say)."""
@@ -204,8 +219,8 @@ class ResultView(QGroupBox):
         """Show an SSO call's outcome: the sentence first, then the details."""
         if result.ok:
             self._set_outcome(self.tr("Success: the SSO token is ready."),
-                              self.tr("Open the portal link to sign in as the cardholder.")
-                              if result.sso_url else
+                              self.tr("Open the portal link to sign in as %s.")
+                              % _whom(result) if result.sso_url else
                               self.tr("Set the SSO partner name in the profile to build a "
                                       "portal link."), SUCCESS_COLOR.name())
         else:
@@ -369,3 +384,13 @@ class ReplyView(QGroupBox):
 
             self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlainText(text)
+
+
+def _whom(result: SsoResult) -> str:
+    """The cardholder and profile a result was minted for, as the hint names them."""
+    card = result.cardholder
+    kind = QCoreApplication.translate("ResultView", "HR admin" if card.admin else "employee")
+    return QCoreApplication.translate(
+        "ResultView", "the %1 of card account %2 (company %3, card %4), profile “%5”").replace(
+        "%1", kind).replace("%2", card.card_account_id).replace("%3", card.company_id).replace(
+        "%4", card.enkash_card_id).replace("%5", result.profile_name)

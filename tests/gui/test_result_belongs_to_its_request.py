@@ -1,0 +1,64 @@
+"""A result belongs to the request that made it: once the cardholder or the profile in the
+form differs, the previous cardholder's token and link cannot be copied, opened or shown
+as a QR code, and a new call clears the result at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from enkash_desktop.gui.main_window import MainWindow
+from enkash_desktop.sandbox import DEMO_CARDHOLDERS
+from tests.gui.gui_helpers import retype, send
+
+
+def _usable(window: MainWindow) -> bool:
+    r = window.result
+    return any(b.isEnabled() for b in (r.open_button, r.copy_link_button, r.qr_button,
+                                      r.copy_token_button)) or bool(r.link_edit.text())
+
+
+def test_typing_another_cardholder_puts_the_previous_link_away(
+        qtbot: Any, window: MainWindow) -> None:
+    send(qtbot, window)
+    link = window.result.link_edit.text()
+    assert link and _usable(window)
+    first = window.cardholder.cardholder()
+    assert first.card_account_id in window.result.hint.text()  # the result names its cardholder
+
+    other = DEMO_CARDHOLDERS[1]
+    retype(qtbot, window.cardholder.card_account_edit, other.card_account_id)
+    assert not _usable(window)
+    assert "put away" in window.result.outcome.text()
+    QGuiApplication.clipboard().setText("before")
+    qtbot.keyClick(window, Qt.Key.Key_C,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QGuiApplication.clipboard().text() == "before"  # Copy link copies nothing
+    window.copy_link_action.trigger()
+    assert link not in QGuiApplication.clipboard().text()
+
+    # The admin card type and the profile count as well.
+    retype(qtbot, window.cardholder.card_account_edit, first.card_account_id)
+    send(qtbot, window)
+    assert _usable(window)
+    qtbot.mouseClick(window.cardholder.admin_radio, Qt.MouseButton.LeftButton)
+    assert not _usable(window)
+    qtbot.mouseClick(window.cardholder.employee_radio, Qt.MouseButton.LeftButton)
+    send(qtbot, window)
+    assert _usable(window)
+    retype(qtbot, window.partner.portal_partner_edit, "other")
+    assert not _usable(window)
+
+
+def test_a_new_call_clears_the_previous_result_at_once(
+        qtbot: Any, window: MainWindow, sandbox: Any) -> None:
+    send(qtbot, window)
+    assert _usable(window)
+    sandbox.set_fault("delay", endpoint="sso", times=1, delay_s=0.5)
+    window.calls.send()
+    assert window.busy
+    assert not _usable(window) and window.result.http_status.text() == "—"
+    qtbot.waitUntil(lambda: not window.busy, timeout=8000)
+    assert _usable(window)
