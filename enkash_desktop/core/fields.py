@@ -36,3 +36,4 @@ CARDHOLDER_IDS: tuple[CardholderField, ...] = (
 )
 ID_KEYS: tuple[str, ...] = tuple(f.key for f in CARDHOLDER_IDS)
 BY_KEY: dict[str, CardholderField] = {f.key: f for f in CARDHOLDER_IDS}
+

@@ -297,3 +297,21 @@ def check_proxy_setting(setting: str) -> str:
     if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname or port == 0:
         raise EnkashError(ErrorKind.BAD_INPUT, problem, field="proxy")
     return text
+
+
+def split_id_row(text: str) -> dict[str, str] | None:
+    """The cardholder's ids from one row copied out of a spreadsheet (tab, semicolon or
+    comma between them, in the order of :data:`~.fields.CARDHOLDER_IDS`), or None when
+    ``text`` is not such a row (a curl command, a single id, anything else)."""
+    row = text.strip()
+    if not row or "\n" in row or len(row) > 400:
+        return None
+    for separator in ("\t", ";", ","):
+        cells = row.split(separator)
+        if len(cells) != len(ID_KEYS):
+            continue
+        try:
+            return {key: check_id(key, cell) for key, cell in zip(ID_KEYS, cells, strict=True)}
+        except EnkashError:
+            return None
+    return None

@@ -101,10 +101,22 @@ class CurlActions(QObject):
             self.import_curl(text)
 
     def paste_into_empty_form(self) -> bool:
-        """Ctrl+V in the cardholder form: import a curl command when the form is empty."""
+        """Ctrl+V in the cardholder form: a row of ids copied from a spreadsheet fills all
+        three fields; a curl command is imported when the form is empty."""
+        from enkash_desktop.core.validation import split_id_row
+
         from .curl_paste import looks_like_curl
 
         text = QGuiApplication.clipboard().text()
+        ids = split_id_row(text) if not self._busy() and self._shell.ready else None
+        if ids is not None:
+            from enkash_desktop.core.models import Cardholder
+
+            self._cardholder.load(Cardholder.from_ids(
+                ids, admin=self._cardholder.cardholder().admin))
+            self._cardholder.focus_first()
+            self._shell.status(self.tr("The three ids were pasted from one row."))
+            return True
         if not self._cardholder.is_empty() or not looks_like_curl(text) or self._busy() \
                 or not self._shell.ready:
             return False

@@ -62,3 +62,30 @@ def test_a_new_call_clears_the_previous_result_at_once(
     assert not _usable(window) and window.result.http_status.text() == "—"
     qtbot.waitUntil(lambda: not window.busy, timeout=8000)
     assert _usable(window)
+
+
+def test_a_spreadsheet_row_pasted_into_a_field_fills_all_three_and_sends(
+        qtbot: Any, window: MainWindow) -> None:
+    other = DEMO_CARDHOLDERS[1]
+    send(qtbot, window)
+    QGuiApplication.clipboard().setText(
+        f"{other.card_account_id}\t{other.company_id}\t{other.enkash_card_id}\r\n")
+    edit = window.cardholder.company_edit
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    holder = window.cardholder.cardholder()
+    assert (holder.card_account_id, holder.company_id, holder.enkash_card_id) == (
+        other.card_account_id, other.company_id, other.enkash_card_id)
+    assert window.cardholder.message("company_id") == ""  # no "control character" message
+    assert not _usable(window)  # the previous cardholder's link went with the paste
+    send(qtbot, window)
+    assert "Success" in window.result.outcome.text()
+    assert other.card_account_id in window.result.hint.text()
+
+    # A single id still pastes as text, into the field under the cursor.
+    QGuiApplication.clipboard().setText("CAXYZ")
+    window.cardholder.card_account_edit.selectAll()
+    window.cardholder.card_account_edit.setFocus()
+    qtbot.keyClick(window.cardholder.card_account_edit, Qt.Key.Key_V,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert window.cardholder.card_account_edit.text() == "CAXYZ"

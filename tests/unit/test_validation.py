@@ -135,3 +135,27 @@ def test_any_typed_url_is_accepted_clean_or_refused_with_a_message(value: str) -
     else:
         assert cleaned.startswith(("https://", "http://"))
         assert not any(ch in cleaned for ch in "\r\n\t ")
+
+
+def test_a_spreadsheet_row_of_ids_splits_and_anything_else_does_not() -> None:
+    from enkash_desktop.core.validation import split_id_row
+
+    ids = {"card_account_id": "CAQL8YCV3", "company_id": "CEK1PU9AOO",
+           "enkash_card_id": "EKCDM5AVZY"}
+    for sep in ("\t", ";", ",", " ;  "):
+        assert split_id_row(sep.join(ids.values()) + "\r\n") == ids
+    for text in ("CAQL8YCV3", "a\tb", "a\tb\tc\td", "CAQL8YCV3\tCEK1PU9AOO\t",
+                 "curl -d '{\"a\":1,\"b\":2,\"c\":3}' https://x", "x\ty\tz\nu\tv\tw", "",
+                 "CA QL\tCE\tEK", "\ud800\t\ud800\t\ud800"):
+        assert split_id_row(text) is None, text
+
+
+@given(st.text(max_size=300))
+def test_splitting_a_row_never_raises_and_gives_sendable_ids(text: str) -> None:
+    from enkash_desktop.core.models import Cardholder
+    from enkash_desktop.core.validation import split_id_row, validate_cardholder
+
+    ids = split_id_row(text)
+    if ids is not None:
+        holder = Cardholder.from_ids(ids)
+        assert validate_cardholder(holder) == holder
