@@ -141,8 +141,9 @@ def _report(args: argparse.Namespace, summary: BatchSummary,
           f"{summary.not_started} not sent and {len(problems)} not valid "
           f"({p.elapsed_s:.1f} s). The results are in {args.output}.")
     if error is not None:
-        print(f"The batch stopped: {error.message}\n{error.hint}\n{summary.not_started} rows "
-              "were not sent; run the same command again to resume.", file=sys.stderr)
+        rows = "1 row was" if summary.not_started == 1 else f"{summary.not_started} rows were"
+        print(f"The batch stopped: {error.message}\n{error.hint}\n{rows} not sent; run the "
+              "same command again to resume.", file=sys.stderr)
     if p.ok:
         print(LINKS_WARNING, file=sys.stderr)
     return code

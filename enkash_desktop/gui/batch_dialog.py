@@ -72,7 +72,7 @@ from .batch_run import (
     failure_text,
     run_batch_job,
 )
-from .texts import tr_core
+from .texts import plural, tr_core
 from .widgets import ERROR_COLOR, WARNING_COLOR
 from .worker import Job, Worker
 
@@ -412,11 +412,13 @@ class BatchDialog(QDialog):
         self.model.load(rows, problems)
         self._problems = list(problems)
         ready, bad = self.model.counts()
+        text = plural(ready, self.tr("1 row is ready to send."),
+                      self.tr("%d rows are ready to send."))
         if bad:
-            text = self.tr("%d rows are ready to send; %d rows have a problem and will not be "
-                           "sent (see the Status column).") % (ready, bad)
-        else:
-            text = self.tr("%d rows are ready to send.") % ready
+            text += " " + plural(bad, self.tr("1 row has a problem and will not be sent (see "
+                                              "the Status column)."),
+                                 self.tr("%d rows have a problem and will not be sent (see "
+                                         "the Status column)."))
         if not ready:
             text += " " + self.tr("There is nothing to send in this file.")
         self.preview_label.setText(text)

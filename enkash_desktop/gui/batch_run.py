@@ -24,7 +24,7 @@ from enkash_desktop.core.models import Cardholder, SsoResult
 from enkash_desktop.service.calls import BatchRecording
 
 from . import dialogs
-from .texts import tr_core
+from .texts import plural, tr_core
 from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR
 
 if TYPE_CHECKING:
@@ -170,14 +170,14 @@ def describe_run(run: BatchRun, output: str) -> tuple[str, str]:
         if p.failed:
             text += " " + _tr("Click Start to try the failed rows again.")
     elif summary.end is BatchEnd.CANCELLED:
-        text = _tr("The batch was cancelled: %d rows were not sent. The finished rows are "
-                   "saved in %s; click Start to resume.") % (summary.not_started, output)
+        text = _tr("The batch was cancelled: %s. The finished rows are saved in %s; click "
+                   "Start to resume.") % (_not_sent(summary.not_started), output)
         color = WARNING_COLOR.name()
     else:
         error = summary.auth_error
-        text = _tr("The batch stopped: %s %d rows were not sent; the finished rows are saved "
-                   "in %s. Click Start to resume.") % (
-            tr_core(error.message) if error else "", summary.not_started, output)
+        text = _tr("The batch stopped: %s %s; the finished rows are saved in %s. Click Start "
+                   "to resume.") % (tr_core(error.message) if error else "",
+                                    _not_sent(summary.not_started), output)
         color = ERROR_COLOR.name()
     if run.save_error:
         text += " " + _tr("The results could not be saved: %s.") % run.save_error
@@ -232,3 +232,7 @@ def failure_text(parent: QWidget, exc: object, context: str) -> str:
                context)
     return _tr("The batch stopped because of a fault in Enkash Desktop. The details are in "
                "the window that opened and in the log.")
+
+
+def _not_sent(count: int) -> str:
+    return plural(count, _tr("1 row was not sent"), _tr("%d rows were not sent"))

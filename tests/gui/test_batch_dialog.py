@@ -301,3 +301,17 @@ def test_a_rate_limit_pauses_the_batch_and_says_so(
     assert last.summary.progress.ok == 6 and last.summary.progress.failed == 0
     rows = read_output(tmp_path / "cards-links.csv")
     assert [r["outcome"] for r in rows] == ["success"] * 6
+
+
+def test_counts_read_as_sentences_for_one_row_and_for_several(
+        qtbot: Any, tmp_path: Path) -> None:
+    dialog = BatchDialog(prepare_client=lambda rows: None)
+    qtbot.addWidget(dialog)
+    one = tmp_path / "one.csv"
+    one.write_text("Card Account ID,Company ID,EnKash Card ID\nCAQL8YCV3,CEK1PU9AOO,EKCDM5AVZY\n"
+                   "CA Q,CEK1PU9AOO,EKCDM5AVZY\n", encoding="utf-8")
+    dialog.load_input(one)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    text = dialog.preview_label.text()
+    assert "1 row is ready to send." in text and "1 row has a problem" in text
+    assert "1 rows" not in text
