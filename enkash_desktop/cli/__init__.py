@@ -24,21 +24,21 @@ if TYPE_CHECKING:
 from .common import _print_redacted_crash
 from .parser import _parser
 
-# Each command's module loads when that command runs (a one-off call starts faster).
-_COMMANDS = {"send": "commands", "cards": "commands", "token": "commands",
-             "history": "commands", "sandbox": "commands", "profiles": "commands",
-             "diagnostics": "commands", "settings": "commands", "batch": "batch"}
-
 
 def _command(name: str) -> Callable[[argparse.Namespace], int]:
-    """The function of command ``name`` (a test may set ``_cmd_<name>`` here instead)."""
+    """The function of command ``name``; its module loads only when that command runs (a
+    test may set ``_cmd_<name>`` here instead). The imports are spelled out, so a bundle
+    built from the sources finds them."""
     own = globals().get(f"_cmd_{name}")
     if own is not None:
         return cast("Callable[[argparse.Namespace], int]", own)
-    import importlib
+    if name == "batch":
+        from . import batch
 
-    module = importlib.import_module(f".{_COMMANDS[name]}", __name__)
-    return cast("Callable[[argparse.Namespace], int]", getattr(module, f"_cmd_{name}"))
+        return batch._cmd_batch
+    from . import commands
+
+    return cast("Callable[[argparse.Namespace], int]", getattr(commands, f"_cmd_{name}"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,14 +21,19 @@ if TYPE_CHECKING:
 
 __all__ = ["CallRecorder", "ClientPool", "ProfileBook", "SaveOutcome"]
 
-# Each part loads when first asked for: the command line needs only the recorder.
-_HOME = {"CallRecorder": "recorder", "ClientPool": "client_pool", "ProfileBook": "profile_book",
-         "SaveOutcome": "profile_book"}
-
-
+# Each part loads when first asked for: the command line needs only the recorder. The
+# imports are spelled out, so a bundle built from the sources finds them.
 def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
+    if name == "CallRecorder":
+        from .recorder import CallRecorder
 
-    return getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+        return CallRecorder
+    if name == "ClientPool":
+        from .client_pool import ClientPool
+
+        return ClientPool
+    if name in ("ProfileBook", "SaveOutcome"):
+        from . import profile_book
+
+        return getattr(profile_book, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
