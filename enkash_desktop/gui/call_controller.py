@@ -385,10 +385,9 @@ class CallController(QObject):
             self._elapsed_timer.start()
             self._show_elapsed()
         else:
+            # One figure for the time a call took: the result's own (the server's answer).
             self._elapsed_timer.stop()
-            if self._elapsed.isValid():
-                self._bar.elapsed_label.setText(self.tr("Took %.1f s") %
-                                                (self._elapsed.elapsed() / 1000))
+            self._bar.elapsed_label.setText("")
         self.busy_changed.emit(busy)
         window = self._shell.widget()
         if not busy and window.focusWidget() is None:
