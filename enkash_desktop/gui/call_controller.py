@@ -236,12 +236,24 @@ class CallController(QObject):
             if value.notice:
                 self._shell.show_notice(tr_core(value.notice))
             if isinstance(value.value, core.EnkashError):
-                failed(value.value)
+                failed(self._with_failure_count(value.value, value.failures))
             else:
                 self._token_done()
 
         self._start_call(lambda: login_and_record(client, recorder, confirmed=confirmed),
                          client, self.tr("Getting a token…"), done, failed)
+
+    def _with_failure_count(self, error: EnkashError, failures: int) -> EnkashError:
+        """A refused login says how many of the allowed failures in a row it has used."""
+        from dataclasses import replace
+
+        from enkash_desktop.core.lockout import LOCK_AFTER
+
+        if error.kind is not core.ErrorKind.LOGIN_FAILED or not 0 < failures < LOCK_AFTER:
+            return error
+        count = self.tr("This login has failed %d of %d times in a row; at %d the partner's "
+                        "account is locked.") % (failures, LOCK_AFTER, LOCK_AFTER)
+        return replace(error, message=f"{tr_core(error.message)} {count}")
 
     def _token_done(self) -> None:
         self.update_countdown()

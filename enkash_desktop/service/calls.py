@@ -67,6 +67,7 @@ class LoginOutcome(NamedTuple):
 
     value: BearerToken | EnkashError
     notice: str = ""
+    failures: int = 0  # failed logins in a row for this login identity, after this attempt
 
 
 # Refusals made before anything is sent: not a login, so not in the history.
@@ -99,4 +100,4 @@ def login_and_record(client: EnkashClient, recorder: CallRecorder | None, *,
         result = LoginResult(True, profile.name, profile.environment, started, elapsed_ms,
                              valid_for_s=token.seconds_left(), http_status=200)
     notice = recorder.record(result) if recorder is not None else ""
-    return LoginOutcome(token, notice)
+    return LoginOutcome(token, notice, client.login_failures())

@@ -43,9 +43,11 @@ def test_editing_the_credentials_forgets_the_token(qtbot: Any, window: MainWindo
 def test_lockout_confirmation_after_two_failed_logins(qtbot: Any, window: MainWindow,
                                                       sandbox: Sandbox, asker: Asker) -> None:
     retype(qtbot, window.partner.password_edit, "wrong-password")
-    for _ in range(2):
+    for failures in (1, 2):
         get_token(qtbot, window)
         assert "refused the login details" in window.result.outcome.text()
+        # Failures 1 and 2 look different: each says how many of the three it has used.
+        assert f"failed {failures} of 3 times" in window.result.outcome.text()
     assert token_calls(sandbox) == 2
     assert asker.calls == []
 
