@@ -132,7 +132,8 @@ _TEXTS: dict[ErrorKind, tuple[str, str]] = {
     ),
     ErrorKind.UNREADABLE: (
         "The server's reply could not be understood.",
-        "Check that the base URL points at the EnKash API; the raw reply is shown below.",
+        "This usually means a setting of the profile is wrong. Please ask your administrator "
+        "to check that the base URL points at the EnKash API; the raw reply is shown below.",
     ),
     ErrorKind.NO_TOKEN: (
         "The call succeeded, but the reply holds no SSO token that could be found.",

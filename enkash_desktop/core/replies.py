@@ -168,6 +168,11 @@ def find_sso_token(data: Any, token_path: str = "") -> str | None:
     return None
 
 
+# A refusal that gives EnKash's own reason: quote it, and do not guess at the ids.
+OWN_REASON_ADVICE = ("That is EnKash's own reason. If it is not clear what to change, "
+                     "please ask EnKash support, quoting it.")
+
+
 def error_for_status(status: int, message: str, detail: str) -> EnkashError | None:
     """The taxonomy's error for an HTTP status (None for 2xx)."""
     if 200 <= status < 300:
@@ -219,7 +224,8 @@ def parse_sso_reply(status: int, body: bytes, token_path: str = "") -> SsoReply:
         message = env.message or f"response code {env.code}"
         return SsoReply(env, None, EnkashError(
             ErrorKind.REJECTED, f"EnKash rejected the request: {message}",
-            detail=f"{detail}; response_code {env.code}", http_status=status))
+            detail=f"{detail}; response_code {env.code}", http_status=status,
+            advice=OWN_REASON_ADVICE if env.message else ""))
     token = find_sso_token(env.data, token_path)
     if token is None:
         where = f" at '{token_path}'" if token_path else ""

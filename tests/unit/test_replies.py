@@ -191,3 +191,20 @@ def test_token_reply_errors(status: int, reply: dict[str, object], kind: ErrorKi
     assert info.value.kind is kind
     if kind is ErrorKind.LOGIN_FAILED and "error_description" in reply:
         assert "Bad credentials" in info.value.message
+
+
+def test_a_refusal_with_enkashs_reason_quotes_it_and_does_not_guess_at_ids() -> None:
+    body = b'{"response_code": 1, "response_message": "Insufficient balance in card account"}'
+    error = parse_sso_reply(200, body).error
+    assert error is not None and error.kind is ErrorKind.REJECTED
+    assert "Insufficient balance in card account" in error.message
+    assert "ids" not in error.hint and "EnKash's own reason" in error.hint
+    bare = parse_sso_reply(200, b'{"response_code": 7}').error
+    assert bare is not None and "response code 7" in bare.message
+
+
+def test_configuration_faults_send_the_clerk_to_the_administrator() -> None:
+    for status, body in ((200, b"<html>login page</html>"), (200, b""), (302, b"")):
+        error = parse_sso_reply(status, body).error
+        assert error is not None and error.kind is ErrorKind.UNREADABLE
+        assert "administrator" in error.hint
