@@ -460,3 +460,19 @@ def parse_curl(text: str, *, decrypt_key: bytes | None = None) -> CurlImport:
         warnings=tuple(dict.fromkeys(warnings)),
         encrypted=encrypted,
     )
+
+
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
+
+
+def is_placeholder_host(url: str) -> bool:
+    """True for a documentation placeholder (``test.your-api-server.com``, ``example.com``
+    and its kin, a ``your-…`` host): such a command never changes a profile's URLs."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return False
+    return (any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS)
+            or any(label.startswith("your-") for label in host.split(".")))

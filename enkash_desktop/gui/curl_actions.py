@@ -192,7 +192,13 @@ class CurlActions(QObject):
         notes: list[str] = []
         base_url = imported.base_url.rstrip("/")
         if base_url != profile.base_url.strip().rstrip("/"):
-            if profile.managed:
+            from enkash_desktop.core.curl_import import is_placeholder_host
+
+            if is_placeholder_host(base_url):
+                notes.append(self.tr("The command calls %s, a placeholder from EnKash's "
+                                     "documentation, so the profile's base URL was kept.")
+                             % base_url)
+            elif profile.managed:
                 notes.append(self.tr("The command calls %s, but this profile's base URL is "
                                      "set by your administrator, so it was kept.") % base_url)
             else:

@@ -188,3 +188,14 @@ def test_not_this_apis_call_is_one_clear_sentence(text: str, words: str) -> None
     assert info.value.kind is ErrorKind.BAD_INPUT
     assert words in info.value.message
     assert info.value.message[0].isupper() and info.value.message.endswith(".")
+
+
+def test_documentation_placeholders_are_known() -> None:
+    from enkash_desktop.core.curl_import import is_placeholder_host
+
+    for url in ("https://test.your-api-server.com", "https://api.example.com/x",
+                "http://example.org", "https://your-host.enkash.in", "https://EXAMPLE.NET."):
+        assert is_placeholder_host(url), url
+    for url in ("https://pay-uat.enkash.in", "http://127.0.0.1:8080", "https://notexample.com",
+                "", "http://[::1", "not a url"):
+        assert not is_placeholder_host(url), url
