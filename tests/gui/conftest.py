@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -67,6 +68,18 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
     monkeypatch.setenv("ENKASH_DESKTOP_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ENKASH_DESKTOP_DEFAULTS", str(tmp_path / "no-defaults.json"))
     return AppPaths.default().ensure()
+
+
+@pytest.fixture
+def logged(home: AppPaths) -> Iterator[None]:
+    """The program's log file under ``home``, as start-up sets it up (redacted)."""
+    from enkash_desktop.store.logs import setup_logging
+
+    handler = setup_logging(home.log_file)
+    assert handler is not None
+    yield
+    logging.getLogger().removeHandler(handler)
+    handler.close()
 
 
 @pytest.fixture

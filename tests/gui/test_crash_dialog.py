@@ -4,7 +4,6 @@ its traceback to the log, and neither the dialog, the clipboard nor the log name
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,18 +12,8 @@ from PySide6.QtGui import QGuiApplication
 from enkash_desktop.core.client import EnkashClient
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import DEMO
-from enkash_desktop.store.logs import setup_logging
 from enkash_desktop.store.paths import AppPaths
 from tests.gui.gui_helpers import send, sso_calls
-
-
-@pytest.fixture
-def logged(home: AppPaths) -> Iterator[None]:
-    handler = setup_logging(home.log_file)
-    assert handler is not None
-    yield
-    logging.getLogger().removeHandler(handler)
-    handler.close()
 
 
 def _fault_in_send(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:

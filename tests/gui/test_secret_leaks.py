@@ -13,7 +13,6 @@ import logging
 import secrets as random_secrets
 import sys
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,19 +21,10 @@ import pytest
 from enkash_desktop.core.redaction import secret_forms
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import DEMO, Sandbox
-from enkash_desktop.store.logs import log_uncaught, setup_logging
+from enkash_desktop.store.logs import log_uncaught
 from enkash_desktop.store.paths import AppPaths
 from tests.doubles import MemoryKeyring
 from tests.gui.gui_helpers import get_token, retype, send
-
-
-@pytest.fixture
-def logged(home: AppPaths) -> Iterator[None]:
-    handler = setup_logging(home.log_file)
-    assert handler is not None
-    yield
-    logging.getLogger().removeHandler(handler)
-    handler.close()
 
 
 def unique(prefix: str) -> str:
