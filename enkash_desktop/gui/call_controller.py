@@ -22,6 +22,7 @@ from .texts import tr_core
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QWidget
 
     from enkash_desktop.core.client import EnkashClient
     from enkash_desktop.core.errors import EnkashError
@@ -81,6 +82,7 @@ class CallController(QObject):
         # The profile and cardholder the result on screen answered (None: nothing to guard).
         self._result_for: tuple[object, object] | None = None
         self._request: tuple[object, object] | None = None
+        self._focus_next: QWidget | None = None  # where the keyboard goes when a call ends
         partner.changed.connect(self._form_changed)
         cardholder.changed.connect(self._form_changed)
         self._elapsed = QElapsedTimer()
@@ -186,7 +188,8 @@ class CallController(QObject):
 
         if isinstance(outcome, core.EnkashError):
             self._reply.show_reply("")
-            self._show_failure(outcome, "sending a call", retry)
+            if not self._show_failure(outcome, "sending a call", retry):
+                self._focus_after(outcome)
             return
         if outcome.error is not None and where_shown(outcome.error) is Where.QUESTION \
                 and self._show_failure(outcome.error, "sending a call", retry):
@@ -194,8 +197,18 @@ class CallController(QObject):
         self._result.show_result(outcome)
         self._result_for = self._request
         self._reply.show_reply(outcome.reply_redacted)
+        self._focus_after(outcome.error)
         self._shell.status(self.tr("The SSO token is ready.") if outcome.ok else
                            tr_core(outcome.error.message if outcome.error else ""))
+
+    def _focus_after(self, error: EnkashError | None) -> None:
+        """After a send: Open in browser on success, else the field at fault or Send (given
+        the focus once the call is over, when Send is enabled again)."""
+        if error is None and self._result.open_button.isEnabled():
+            self._focus_next = self._result.open_button
+            return
+        field = self._cardholder.input_for(error.field) if error and error.field else None
+        self._focus_next = field or self._bar.send_button
 
     def _form_changed(self) -> None:
         """A result belongs to its request: once the profile or cardholder differs, its token
@@ -401,9 +414,12 @@ class CallController(QObject):
             self._elapsed_timer.stop()
             self._bar.elapsed_label.setText("")
         self.busy_changed.emit(busy)
-        window = self._shell.widget()
-        if not busy and window.focusWidget() is None:
-            self._bar.send_button.setFocus()
+        if not busy:
+            target, self._focus_next = self._focus_next, None
+            if target is None and self._shell.widget().focusWidget() is None:
+                target = self._bar.send_button
+            if target is not None:
+                target.setFocus()
 
     def _show_elapsed(self) -> None:
         self._bar.elapsed_label.setText(self.tr("%.1f s — press Esc to cancel") %

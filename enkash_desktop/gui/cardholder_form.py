@@ -163,6 +163,16 @@ class CardholderForm(QGroupBox):
         return not any(edit.text().strip() for edit in self.rows.inputs.values()
                        if isinstance(edit, QLineEdit))
 
+    def first_empty(self) -> QLineEdit | None:
+        """The first id field with nothing typed in it, if any."""
+        return next((edit for edit in self.rows.inputs.values()
+                     if isinstance(edit, QLineEdit) and not edit.text().strip()), None)
+
+    def input_for(self, key: str) -> QLineEdit | None:
+        """The field of id ``key`` (None for another key)."""
+        edit = self.rows.inputs.get(key)
+        return edit if isinstance(edit, QLineEdit) else None
+
     def focus_first(self) -> None:
         self.card_account_edit.setFocus()
 

@@ -1,11 +1,9 @@
 """The main window: a shell that lays out the panels and wires them to the controllers.
 
-Behaviour lives in controllers (``QObject``\\s): :class:`CallController` (Send, Get token,
-Cancel), :class:`ProfileController` (the profile actions), :class:`FormState` (what the form
-allows), :class:`CurlActions`, :class:`SupportActions` and :class:`HistoryController` (the
-history tab and the batch). They share the Qt-free service floor made in :meth:`attach`:
-the profile book, the client pool and the call recorder. The window itself builds widgets
-and menus, keeps the tab order and the geometry, and closes cleanly.
+Behaviour lives in controllers (``QObject``\\s: calls, profiles, form state, cURL, support,
+history, policy) on the Qt-free service floor made in :meth:`attach` (the profile book, the
+client pool, the call recorder). The window builds widgets and menus, keeps the tab order
+and the geometry, and closes cleanly.
 
 Storage (settings, keyring) and the demo are injected, keyword-only, so tests build the
 window against a temporary folder; ``attach`` may also be called after the window is shown,
@@ -388,6 +386,8 @@ class MainWindow(QMainWindow):
         self.ready = True
         self.profiles.attach(book, settings_store=settings_store, secret_store=secret_store,
                              preferred=loaded.settings.current_profile)
+        if book.current is not None:  # the task first: the cardholder, or Send when it is filled
+            (self.cardholder.first_empty() or self.send_button).setFocus()
         # The keyring is probed (and imported) only when a profile of the user's needs it,
         # on a worker: the demo never touches it, and start-up stays fast.
         self.statusBar().showMessage(self.tr("Ready."), 4000)
