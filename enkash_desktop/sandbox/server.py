@@ -390,22 +390,15 @@ class Sandbox:
     def _sso_token_encrypted(self, partner: str, headers: dict[str, str], body: bytes,
                              token_field: str | None) -> _Reply:
         """The encrypted partner: decrypt the request, answer as usual, encrypt the reply."""
-        from enkash_desktop.core.crypto import (
-            decrypt_bytes,
-            derive_key,
-            encrypt_payload,
-            wrapped_cipher_text,
-        )
+        from enkash_desktop.core.crypto import encrypt_payload
 
-        demo, rule = ENCRYPTED_PARTNERS[partner]
-        key = derive_key(demo.oauth_client_secret, rule)
-        encoded = wrapped_cipher_text(body)
-        if encoded is None:
-            return _envelope(400, 1, ENCRYPTION_REQUIRED_MESSAGE)
+        opened = _decrypt_request(partner, body)
+        if isinstance(opened, _Reply):
+            return opened
+        key, plain = opened
         try:
-            plain = decrypt_bytes(base64.b64decode(encoded, validate=True), key)
             json.loads(plain.decode("utf-8"))
-        except (ValueError, binascii.Error, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError):
             return _envelope(422, 1, UNDECRYPTABLE_MESSAGE)
         reply = self._sso_token_plain(headers, plain, token_field)
         reply.body = encrypt_payload(reply.body, key)
@@ -425,17 +418,10 @@ class Sandbox:
             return _envelope(401, 1, UNAUTHORIZED_MESSAGE)
         key: bytes | None = None
         if partner in ENCRYPTED_PARTNERS:
-            from enkash_desktop.core.crypto import decrypt_bytes, derive_key, wrapped_cipher_text
-
-            demo, rule = ENCRYPTED_PARTNERS[partner]
-            key = derive_key(demo.oauth_client_secret, rule)
-            encoded = wrapped_cipher_text(body)
-            if encoded is None:
-                return _envelope(400, 1, ENCRYPTION_REQUIRED_MESSAGE)
-            try:
-                body = decrypt_bytes(base64.b64decode(encoded, validate=True), key)
-            except (ValueError, binascii.Error):
-                return _envelope(422, 1, UNDECRYPTABLE_MESSAGE)
+            opened = _decrypt_request(partner, body)
+            if isinstance(opened, _Reply):
+                return opened
+            key, body = opened
         try:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError):
@@ -509,6 +495,22 @@ class Sandbox:
         if path.startswith("/sso/") and method == "GET":
             return self._portal(path)
         return _envelope(404, 1, f"Not found: {method} {path}.")
+
+
+def _decrypt_request(partner: str, body: bytes) -> tuple[bytes, bytes] | _Reply:
+    """An encrypted partner's request: its key and the decrypted body, or the refusal
+    (400 when it is not wrapped, 422 when it does not decrypt with the partner's key)."""
+    from enkash_desktop.core.crypto import decrypt_bytes, derive_key, wrapped_cipher_text
+
+    demo, rule = ENCRYPTED_PARTNERS[partner]
+    key = derive_key(demo.oauth_client_secret, rule)
+    encoded = wrapped_cipher_text(body)
+    if encoded is None:
+        return _envelope(400, 1, ENCRYPTION_REQUIRED_MESSAGE)
+    try:
+        return key, decrypt_bytes(base64.b64decode(encoded, validate=True), key)
+    except (ValueError, binascii.Error):
+        return _envelope(422, 1, UNDECRYPTABLE_MESSAGE)
 
 
 def _sso_success_body(token: str, token_field: str | None) -> dict[str, Any]:
