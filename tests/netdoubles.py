@@ -84,7 +84,10 @@ def _pipe(a: socket.socket, b: socket.socket, stop: threading.Event,
             (b if sock is a else a).sendall(data)
 
 
-class _Server:
+class LoopbackServer:
+    """A TCP server on loopback: one thread per connection, each handed to ``serve``;
+    leaving the ``with`` block stops it and joins its threads."""
+
     def __init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._stop = threading.Event()
@@ -96,7 +99,7 @@ class _Server:
         port: int = self._listener.getsockname()[1]
         return port
 
-    def __enter__(self) -> _Server:
+    def __enter__(self) -> LoopbackServer:
         thread = threading.Thread(target=self._accept, daemon=True)
         self._threads.append(thread)
         thread.start()
@@ -130,7 +133,7 @@ class _Server:
         raise NotImplementedError
 
 
-class ConnectProxy(_Server):
+class ConnectProxy(LoopbackServer):
     """A forward proxy on loopback that records what it could read."""
 
     def __init__(self, hosts: dict[str, str] | None = None) -> None:
@@ -177,7 +180,7 @@ class ConnectProxy(_Server):
             _pipe(conn, upstream, self._stop, self.seen)
 
 
-class TlsFront(_Server):
+class TlsFront(LoopbackServer):
     """TLS on its port, the plain bytes forwarded to ``target_port`` on loopback."""
 
     def __init__(self, target_port: int, cert: Path, key: Path) -> None:
