@@ -29,9 +29,10 @@ if TYPE_CHECKING:
     from enkash_desktop.service import CallRecorder, ClientPool, ProfileBook
 
     from .card_dialog import CardPickerDialog
+    from .cardholder_form import CardholderForm
     from .crash_dialog import CrashDialog
     from .form_state import FormVerdict
-    from .forms import CardholderForm, PartnerPanel
+    from .profile_editor import ProfileDraft
     from .result_view import ReplyView, ResultView
     from .send_bar import SendBar
     from .shell import Shell
@@ -58,7 +59,7 @@ class CallController(QObject):
     # A result was written to the history (the number of rows), on the GUI thread.
     recorded = Signal(int)
 
-    def __init__(self, shell: Shell, *, partner: PartnerPanel, cardholder: CardholderForm,
+    def __init__(self, shell: Shell, *, partner: ProfileDraft, cardholder: CardholderForm,
                  result: ResultView, reply: ReplyView, bar: SendBar,
                  verdict: Callable[[], FormVerdict]) -> None:
         super().__init__(shell.widget())
@@ -127,6 +128,7 @@ class CallController(QObject):
 
     def update_countdown(self) -> None:
         left = self.token_seconds_left()
+        self._partner.set_manual_token_replaced(left is not None and left > 0)
         if left is None:
             self._partner.set_token_status(self.tr("No token yet."), "")
         elif left <= 0:

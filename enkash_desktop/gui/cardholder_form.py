@@ -47,9 +47,9 @@ class CardholderForm(QGroupBox):
             "card_account_id", self.tr("Card &account id"),
             line_edit(self.tr("For example: %s") % _example("card_account_id")))
         self.company_edit = self.rows.add(
-            "company_id", self.tr("Com&pany id"),
+            "company_id", self.tr("&Company id"),
             line_edit(self.tr("For example: %s") % _example("company_id")))
-        self.find_card_button = QPushButton(self.tr("Find card…"))
+        self.find_card_button = QPushButton(self.tr("Fi&nd card…"))
         self.find_card_button.setAccessibleName(self.tr("Find card"))
         self.find_card_button.setToolTip(self.tr(
             "List the cards of this card account and choose one (Ctrl+Shift+F). Fill in the "
@@ -63,7 +63,7 @@ class CardholderForm(QGroupBox):
         kind_box = QWidget()
         kind_row = QHBoxLayout(kind_box)
         kind_row.setContentsMargins(0, 0, 0, 0)
-        self.employee_radio = QRadioButton(self.tr("Emplo&yee"))
+        self.employee_radio = QRadioButton(self.tr("E&mployee"))
         self.admin_radio = QRadioButton(self.tr("HR / company a&dmin"))
         self.employee_radio.setAccessibleName(self.tr("Employee card"))
         self.admin_radio.setAccessibleName(self.tr("HR or company admin card"))

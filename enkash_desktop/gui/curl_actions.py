@@ -20,14 +20,15 @@ if TYPE_CHECKING:
     from enkash_desktop.core.curl_import import CurlImport
     from enkash_desktop.core.models import Profile
 
-    from .forms import CardholderForm, PartnerPanel
+    from .cardholder_form import CardholderForm
+    from .profile_editor import ProfileDraft
     from .shell import Shell
 
 
 class CurlActions(QObject):
     """Edit → Copy as cURL, Copy as cURL with secrets, Paste cURL, and Ctrl+V in the form."""
 
-    def __init__(self, shell: Shell, *, partner: PartnerPanel, cardholder: CardholderForm,
+    def __init__(self, shell: Shell, *, partner: ProfileDraft, cardholder: CardholderForm,
                  client: Callable[[], EnkashClient], busy: Callable[[], bool],
                  revalidate: Callable[[], object]) -> None:
         super().__init__(shell.widget())

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from enkash_desktop.core.models import Profile
     from enkash_desktop.service import ProfileBook
 
-    from .forms import CardholderForm, PartnerPanel
+    from .cardholder_form import CardholderForm
+    from .profile_editor import ProfileDraft
     from .shell import Shell
 
 
@@ -44,7 +45,7 @@ class FormState(QObject):
 
     changed = Signal(object)  # FormVerdict
 
-    def __init__(self, shell: Shell, *, partner: PartnerPanel, cardholder: CardholderForm,
+    def __init__(self, shell: Shell, *, partner: ProfileDraft, cardholder: CardholderForm,
                  busy: Callable[[], bool]) -> None:
         super().__init__(shell.widget())
         self._shell = shell

@@ -79,6 +79,7 @@ class PartnerPanel(QWidget):
         self._base: Profile | None = None  # the loaded profile, whose other fields are kept
         self._loading = False
         self.touched: set[str] = set()
+        self._token_replaces_manual = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(10)
@@ -202,7 +203,7 @@ class PartnerPanel(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.encryption_combo.setMinimumContentsLength(14)
         help_text = QCoreApplication.translate("EnkashError", ENCRYPTION_HELP)
-        self.conn_rows.add("encryption", self.tr("Payload e&ncryption"),
+        self.conn_rows.add("encryption", self.tr("Payload encr&yption"),
                            self.encryption_combo, help_text=help_text)
         self.encryption_combo.setWhatsThis(help_text)
         # A note of its own (not the field's message line, which validation rewrites).
@@ -233,11 +234,11 @@ class PartnerPanel(QWidget):
         self.password_edit = self.login_rows.add(
             "password", self.tr("Pass&word"), SecretLineEdit())
         self.client_secret_edit = self.login_rows.add(
-            "client_secret", self.tr("Client s&ecret"), SecretLineEdit())
+            "client_secret", self.tr("Client &secret"), SecretLineEdit())
         token_row = QWidget()
         token_layout = QHBoxLayout(token_row)
         token_layout.setContentsMargins(0, 2, 0, 0)
-        self.get_token_button = QPushButton(self.tr("&Get token"))
+        self.get_token_button = QPushButton(self.tr("Get to&ken"))
         self.get_token_button.setAccessibleName(self.tr("Get token"))
         self.token_status = QLabel(self.tr("No token yet."))
         self.token_status.setAccessibleName(self.tr("Token status"))
@@ -257,6 +258,14 @@ class PartnerPanel(QWidget):
             "authorization", self.tr("Aut&horization"), SecretLineEdit(),
             help_text=self.tr("A bearer token you already have; used when there is no token "
                               "from Get token."))
+        self.manual_token_note = QLabel(self.tr(
+            "Not used now: the token from Get token replaces it until that token expires."))
+        self.manual_token_note.setWordWrap(True)
+        set_enum(self.manual_token_note, "textFormat", "PlainText")
+        self.manual_token_note.setStyleSheet(f"color: {WARNING_COLOR.name()};")
+        self.manual_token_note.setAccessibleName(self.tr("Authorization note"))
+        self.manual_token_note.hide()
+        self.manual_rows.columns["authorization"].addWidget(self.manual_token_note)
         self.cookie_edit = self.manual_rows.add(
             "cookie", self.tr("C&ookie"), SecretLineEdit(),
             help_text=self.tr("Usually not needed; leave it empty unless EnKash asked for "
@@ -279,6 +288,7 @@ class PartnerPanel(QWidget):
         self.save_button.clicked.connect(self.saveRequested)
         self.delete_button.clicked.connect(self.deleteRequested)
         self.get_token_button.clicked.connect(self.getTokenRequested)
+        self.authorization_edit.textChanged.connect(self._show_manual_note)
 
     # -- values ------------------------------------------------------------------------
 
@@ -407,6 +417,16 @@ class PartnerPanel(QWidget):
     def set_text(self, key: str, text: str) -> None:
         """Set the text field ``key`` (e.g. "base_url", "partner_id") as if typed."""
         self._text_inputs()[key].setText(text)
+
+    def set_manual_token_replaced(self, replaced: bool) -> None:
+        """Say under Authorization when a fetched token is sent instead of the typed one."""
+        self._token_replaces_manual = replaced
+        self._show_manual_note()
+
+    def _show_manual_note(self) -> None:
+        shown = self._token_replaces_manual and bool(self.authorization_edit.text().strip())
+        if shown == self.manual_token_note.isHidden():
+            self.manual_token_note.setVisible(shown)
 
     def set_token_status(self, text: str, style: str) -> None:
         """Set the token line; unchanged values are not set again (a style sheet repolishes

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
     from .batch_dialog import BatchDialog
     from .form_state import FormVerdict
-    from .forms import PartnerPanel
     from .history_panel import HistoryPanel
+    from .profile_editor import ProfileDraft
     from .shell import Shell
 
 # Preferences (settings.json) for the history's retention, applied at start; null keeps all.
@@ -40,7 +40,7 @@ class HistoryController(QObject):
 
     send_again = Signal(object)  # Cardholder: refill the form (nothing is sent)
 
-    def __init__(self, shell: Shell, *, tabs: QTabWidget, partner: PartnerPanel,
+    def __init__(self, shell: Shell, *, tabs: QTabWidget, partner: ProfileDraft,
                  client: Callable[[], EnkashClient], verdict: Callable[[], FormVerdict],
                  busy: Callable[[], bool]) -> None:
         super().__init__(shell.widget())
@@ -118,7 +118,7 @@ class HistoryController(QObject):
         self.panel.failed.connect(self._shell.status)
         if self.book is not None:
             self.panel.set_profiles(sorted(self.book.profiles))
-        self._tabs.addTab(self.panel, self.tr("&History"))
+        self._tabs.addTab(self.panel, self.tr("Histor&y"))
         if store.notice:
             self._shell.show_notice(store.notice)
         days, rows = self.retention()

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QItemSelection, QLocale, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFontDatabase
+from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -123,15 +123,19 @@ class HistoryPanel(QWidget):
         self.search_edit.setToolTip(
             self.tr("Ids match exactly or by their beginning; words match the message.")
         )
-        search_label = QLabel(self.tr("&Search:"), self)
+        search_label = QLabel(self.tr("Search:"), self)
         search_label.setBuddy(self.search_edit)
+        # The window's letters (Alt+…) are taken by the task; Ctrl+F finds in the history.
+        find = QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
+        find.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.search_edit.setToolTip(self.search_edit.toolTip() + " (Ctrl+F)")
 
         self.outcome_combo = QComboBox(self)
         self.outcome_combo.setAccessibleName(self.tr("Outcome filter"))
         self.outcome_combo.addItem(self.tr("All outcomes"), None)
         for value, label in outcome_labels().items():
             self.outcome_combo.addItem(label, value)
-        outcome_label = QLabel(self.tr("&Outcome:"), self)
+        outcome_label = QLabel(self.tr("Outcome:"), self)
         outcome_label.setBuddy(self.outcome_combo)
 
         self.profile_combo = QComboBox(self)
@@ -141,14 +145,14 @@ class HistoryPanel(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.profile_combo.setMinimumContentsLength(12)
-        profile_label = QLabel(self.tr("&Profile:"), self)
+        profile_label = QLabel(self.tr("Profile:"), self)
         profile_label.setBuddy(self.profile_combo)
 
         self.since_edit = self._date_edit(self.tr("Calls from this day on"))
-        since_label = QLabel(self.tr("&From:"), self)
+        since_label = QLabel(self.tr("From:"), self)
         since_label.setBuddy(self.since_edit)
         self.until_edit = self._date_edit(self.tr("Calls up to and including this day"))
-        until_label = QLabel(self.tr("&To:"), self)
+        until_label = QLabel(self.tr("To:"), self)
         until_label.setBuddy(self.until_edit)
 
         filters = QGridLayout()
@@ -192,7 +196,7 @@ class HistoryPanel(QWidget):
         header.resizeSection(COL_TIME, metrics.horizontalAdvance("0000-00-00 00:00:00") + 24)
         for column in (COL_CARD_ACCOUNT, COL_ENKASH_CARD):
             header.resizeSection(column, metrics.horizontalAdvance("M" * 12) + 16)
-        table_label = QLabel(self.tr("&Calls:"), self)
+        table_label = QLabel(self.tr("Calls:"), self)
         table_label.setBuddy(self.table)
 
         self.details = QPlainTextEdit(self)
@@ -201,7 +205,7 @@ class HistoryPanel(QWidget):
         self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details.setAccessibleName(self.tr("Details of the selected call"))
         self.details.setPlaceholderText(self.tr("Select a call to see its request and reply."))
-        details_label = QLabel(self.tr("&Details:"), self)
+        details_label = QLabel(self.tr("Details:"), self)
         details_label.setBuddy(self.details)
 
         table_box = QWidget(self)
@@ -224,13 +228,13 @@ class HistoryPanel(QWidget):
 
     def _build_buttons(self) -> QHBoxLayout:
         """Send again, Export, Clear, the count, and the line for the history's messages."""
-        self.send_again_button = QPushButton(self.tr("Send &again"), self)
+        self.send_again_button = QPushButton(self.tr("Send a&gain"), self)
         self.send_again_button.setToolTip(
             self.tr("Put this call's cardholder into the form, ready to send again.")
         )
-        self.export_button = QPushButton(self.tr("&Export CSV…"), self)
+        self.export_button = QPushButton(self.tr("E&xport CSV…"), self)
         self.export_button.setToolTip(self.tr("Save the calls that match the filters as CSV."))
-        self.clear_button = QPushButton(self.tr("Clear &history…"), self)
+        self.clear_button = QPushButton(self.tr("Clear history…"), self)
         self.clear_button.setToolTip(self.tr("Delete every call from the history."))
 
         self.status_label = QLabel(self)
@@ -275,6 +279,9 @@ class HistoryPanel(QWidget):
         self.clear_button.clicked.connect(self.clear_history)
 
     # -- public API ----------------------------------------------------------------------
+
+    def _focus_search(self) -> None:
+        self.search_edit.setFocus()
 
     @property
     def busy(self) -> bool:

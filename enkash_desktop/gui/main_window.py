@@ -17,39 +17,47 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QScrollArea,
     QSplitter,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from . import forget_module_sources
 from .call_controller import CallController
+from .cardholder_form import CardholderForm
 from .curl_actions import CurlActions
 from .form_state import FormState, FormVerdict
-from .forms import CardholderForm, PartnerPanel
 from .history_controller import HistoryController
 from .policy_controller import PolicyController
+from .profile_bar import ProfileBar
 from .profile_controller import ProfileController
+from .profile_editor import ProfileDraft
 from .qtprops import set_enum
 from .result_view import ReplyView, ResultView
 from .send_bar import SendBar
 from .support_actions import SupportActions
-from .widgets import PRODUCTION_COLOR, Banner, PaletteWatcher, PasteFilter, SecretLineEdit
+from .widgets import (
+    PRODUCTION_COLOR,
+    Banner,
+    FocusAndSize,
+    NoticeBar,
+    PaletteWatcher,
+    PasteFilter,
+    SecretLineEdit,
+)
+from .window_geometry import b64, first_size, from_b64
 
 if TYPE_CHECKING:  # the core's models load with the first profile, after the first paint
     from typing import Protocol
 
-    from PySide6.QtCore import QByteArray
     from PySide6.QtGui import QCloseEvent
 
     from enkash_desktop.core.lockout import FailureCounter
@@ -73,23 +81,11 @@ log = logging.getLogger(__name__)
 # Keys of Settings.preferences (QSettings is not used: everything lives in one JSON file).
 PREF_GEOMETRY = "window_geometry"
 PREF_WINDOW_STATE = "window_state"
-PREF_MAIN_SPLITTER = "main_splitter"
-PREF_RESULT_SPLITTER = "result_splitter"
+PREF_MAIN_SPLITTER = "task_splitter"  # the task beside the reply (not the old layout)
 PREF_OPEN_PRIVATE = "open_in_private_window"  # False: Open in browser uses an ordinary window
 
 CLOSE_WAIT_MS = 1500
-
-
-def _b64(data: QByteArray) -> str:
-    return bytes(data.toBase64().data()).decode("ascii")
-
-
-def _from_b64(text: Any) -> QByteArray | None:
-    if not isinstance(text, str) or not text:
-        return None
-    from PySide6.QtCore import QByteArray
-
-    return QByteArray.fromBase64(text.encode("ascii"))
+TASK_WIDTH = 560
 
 
 class MainWindow(QMainWindow):
@@ -134,7 +130,7 @@ class MainWindow(QMainWindow):
         self._set_tab_order()
         self._connect()
         self.form.revalidate()
-        self.resize(1180, 780)
+        self.resize(*first_size())
         if settings_store is not None:
             self.attach(settings_store=settings_store, secret_store=secret_store,
                         failures=failures, sandbox=sandbox, demo=demo, loaded=loaded,
@@ -154,54 +150,51 @@ class MainWindow(QMainWindow):
         self.production_banner.setAccessibleName(self.tr("Production warning"))
         self.production_banner.hide()  # until a production profile is loaded
         outer.addWidget(self.production_banner)
-        outer.addWidget(self._build_notice_bar())
+        self.notice_bar = NoticeBar()
+        self.notice_label = self.notice_bar.label
+        outer.addWidget(self.notice_bar)
 
-        self.partner = PartnerPanel()
-        scroll = QScrollArea()
-        scroll.setWidget(self.partner)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        # Small screens (1280×720 at 150 %) get a narrower pane that scrolls sideways.
-        scroll.setMinimumWidth(260)
-        partner_width = (self.partner.minimumSizeHint().width()
-                         + scroll.verticalScrollBar().sizeHint().width() + 4)
-        self.partner_scroll = scroll
+        self.profile_bar = ProfileBar()
+        outer.addWidget(self.profile_bar)
+        self.partner = ProfileDraft(self.profile_bar, self)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.setSpacing(10)
+        task = QWidget()  # the clerk's task: the cardholder, Send and the result
+        task_layout = QVBoxLayout(task)
+        task_layout.setContentsMargins(0, 0, 4, 0)
+        task_layout.setSpacing(10)
         self.cardholder = CardholderForm()
-        right_layout.addWidget(self.cardholder)
+        task_layout.addWidget(self.cardholder)
         self.send_bar = SendBar()
         self.send_button = self.send_bar.send_button
         self.cancel_button = self.send_bar.cancel_button
         self.busy_bar = self.send_bar.busy_bar
         self.elapsed_label = self.send_bar.elapsed_label
-        right_layout.addWidget(self.send_bar)
+        task_layout.addWidget(self.send_bar)
         self.result = ResultView()
-        right_layout.addWidget(self.result)
+        task_layout.addWidget(self.result)
+        task_layout.addStretch(1)
         self.reply = ReplyView()
+        # Scrolls up and down only, so a short screen or a banner never grows the window
+        # and nothing is ever cut off sideways.
+        self.task_scroll = QScrollArea()
+        self.task_scroll.setWidget(task)
+        self.task_scroll.setWidgetResizable(True)
+        self.task_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        set_enum(self.task_scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        bar_width = self.task_scroll.verticalScrollBar().sizeHint().width()
+        self.task_scroll.setMinimumWidth(task.minimumSizeHint().width() + bar_width)
 
-        self.result_splitter = QSplitter()
-        set_enum(self.result_splitter, "orientation", "Vertical")
-        self.result_splitter.setChildrenCollapsible(False)
-        self.result_splitter.addWidget(right)
         self.lower_tabs = QTabWidget()
         self.lower_tabs.setDocumentMode(True)
         self.lower_tabs.setAccessibleName(self.tr("Reply and history"))
         self.lower_tabs.addTab(self.reply, self.tr("&Reply"))
-        self.result_splitter.addWidget(self.lower_tabs)
-        self.result_splitter.setStretchFactor(0, 0)
-        self.result_splitter.setStretchFactor(1, 1)
-
-        self.main_splitter = QSplitter()  # horizontal
+        self.main_splitter = QSplitter()  # horizontal: the task, then the reply and history
         self.main_splitter.setChildrenCollapsible(False)
-        self.main_splitter.addWidget(scroll)
-        self.main_splitter.addWidget(self.result_splitter)
+        self.main_splitter.addWidget(self.task_scroll)
+        self.main_splitter.addWidget(self.lower_tabs)
         self.main_splitter.setStretchFactor(0, 0)
         self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([partner_width + 16, 760])
+        self.main_splitter.setSizes([TASK_WIDTH, 600])
         outer.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
 
@@ -209,26 +202,6 @@ class MainWindow(QMainWindow):
         self.storage_label.setAccessibleName(self.tr("Where secrets are kept"))
         self.statusBar().addPermanentWidget(self.storage_label)
         self.statusBar().showMessage(self.tr("Starting…"))
-
-    def _build_notice_bar(self) -> QFrame:
-        self.notice_bar = QFrame()
-        self.notice_bar.setFrameShape(QFrame.Shape.StyledPanel)
-        self.notice_bar.setAutoFillBackground(True)
-        self.notice_bar.setBackgroundRole(QPalette.ColorRole.AlternateBase)
-        notice_row = QHBoxLayout(self.notice_bar)
-        notice_row.setContentsMargins(8, 4, 4, 4)
-        self.notice_label = QLabel()
-        self.notice_label.setWordWrap(True)
-        set_enum(self.notice_label, "textFormat", "PlainText")
-        self.notice_label.setAccessibleName(self.tr("Notice"))
-        dismiss = QToolButton()
-        dismiss.setText(self.tr("Dismiss"))
-        dismiss.setAccessibleName(self.tr("Dismiss the notice"))
-        dismiss.clicked.connect(self.notice_bar.hide)
-        notice_row.addWidget(self.notice_label, 1)
-        notice_row.addWidget(dismiss)
-        self.notice_bar.hide()
-        return self.notice_bar
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object], *keys: str,
                 tip: str = "", status: str = "") -> QAction:
@@ -254,6 +227,10 @@ class MainWindow(QMainWindow):
         self.calls.cancel_action = self.cancel_action
         self.token_action = self._action(file_menu, self.tr("Get &token"), self.calls.get_token,
                                          "Ctrl+T")
+        self.edit_profile_action = self._action(
+            file_menu, self.tr("&Edit profile…"), self.partner.open_editor, "Ctrl+E",
+            status=self.tr("The partner's settings: URLs, partner id, login, token and "
+                           "encryption."))
         file_menu.addSeparator()
         self.batch_action = self._action(
             file_menu, self.tr("&Batch from CSV…"), self.history_ctl.open_batch, "Ctrl+B",
@@ -302,13 +279,16 @@ class MainWindow(QMainWindow):
             self.addAction(action)
 
     def _set_tab_order(self) -> None:
+        """The task first: the cardholder, Send, the result's actions; then the reply and
+        the profile row."""
         order: list[QWidget] = [
-            *self.partner.focus_order(),
             *self.cardholder.focus_order(),
             self.send_button,
             self.cancel_button,
             *self.result.focus_order(),
+            self.lower_tabs.tabBar(),
             *self.reply.focus_order(),
+            *self.partner.focus_order(),
         ]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
@@ -376,7 +356,7 @@ class MainWindow(QMainWindow):
         if effective is not None:
             self.policy.apply(effective, book, copy_with_secrets=(
                 self.copy_curl_secrets_action, self.reply.curl_secrets_button),
-                environment=self.partner.environment_combo, status_bar=self.statusBar(),
+                draft=self.partner, status_bar=self.statusBar(),
                 cache_dir=paths.cache_dir if paths is not None else None)
         if history_store is not None:
             self.history_ctl.show(history_store)
@@ -408,6 +388,10 @@ class MainWindow(QMainWindow):
         self.cardholder.filter_inputs(self._curl_filter)
         # A light/dark switch redraws the eyes of the masked fields in the new palette.
         self.installEventFilter(PaletteWatcher(self._refresh_secret_icons, self))
+        # Alt+letter never leaves a field's text selected; the link fits its width.
+        focus = FocusAndSize(self)
+        focus.watch([*self.cardholder.focus_order(), self.result.link_view])
+        self.partner.when_built(lambda panel: focus.watch(panel.focus_order()))
 
     def _refresh_secret_icons(self) -> None:
         for edit in self.findChildren(SecretLineEdit):
@@ -428,10 +412,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, 8000)
 
     def show_notice(self, text: str) -> None:
-        current = self.notice_label.text()
-        self.notice_label.setText(f"{current}\n{text}" if current and
-                                  not self.notice_bar.isHidden() else text)
-        self.notice_bar.show()
+        self.notice_bar.add(text)
 
     def widget(self) -> QWidget:
         return self
@@ -502,17 +483,15 @@ class MainWindow(QMainWindow):
     # =============================================================== geometry and close
 
     def _restore_layout(self, prefs: dict[str, Any]) -> None:
-        geometry = _from_b64(prefs.get(PREF_GEOMETRY))
+        geometry = from_b64(prefs.get(PREF_GEOMETRY))
         if geometry is not None:
             self.restoreGeometry(geometry)
-        state = _from_b64(prefs.get(PREF_WINDOW_STATE))
+        state = from_b64(prefs.get(PREF_WINDOW_STATE))
         if state is not None:
             self.restoreState(state)
-        for key, splitter in ((PREF_MAIN_SPLITTER, self.main_splitter),
-                              (PREF_RESULT_SPLITTER, self.result_splitter)):
-            data = _from_b64(prefs.get(key))
-            if data is not None:
-                splitter.restoreState(data)
+        splitter = from_b64(prefs.get(PREF_MAIN_SPLITTER))
+        if splitter is not None:
+            self.main_splitter.restoreState(splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop accepting results, cancel what runs, wait briefly, save the layout."""
@@ -531,10 +510,9 @@ class MainWindow(QMainWindow):
         book = self.profiles.book
         if book is not None and self.ready:
             book.preferences.update({
-                PREF_GEOMETRY: _b64(self.saveGeometry()),
-                PREF_WINDOW_STATE: _b64(self.saveState()),
-                PREF_MAIN_SPLITTER: _b64(self.main_splitter.saveState()),
-                PREF_RESULT_SPLITTER: _b64(self.result_splitter.saveState())})
+                PREF_GEOMETRY: b64(self.saveGeometry()),
+                PREF_WINDOW_STATE: b64(self.saveState()),
+                PREF_MAIN_SPLITTER: b64(self.main_splitter.saveState())})
             self.profiles.save_settings_now()
         for problem in self.calls.close_clients(running):
             log.warning("closing the HTTP client failed: %r", problem)

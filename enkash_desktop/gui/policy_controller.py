@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QComboBox, QPushButton, QStatusBar
+    from PySide6.QtWidgets import QPushButton, QStatusBar
 
     from enkash_desktop.core.models import Profile
     from enkash_desktop.service import ProfileBook
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .curl_actions import CurlActions
     from .form_state import FormState
     from .history_controller import HistoryController
+    from .profile_editor import ProfileDraft
     from .settings_view import SettingsInEffectDialog
     from .shell import Shell
     from .support_actions import SupportActions
@@ -45,7 +46,7 @@ class PolicyController(QObject):
         self.update_notice: UpdateNotice | None = None
 
     def apply(self, effective: EffectiveSettings, book: ProfileBook, *,
-              copy_with_secrets: tuple[QAction, QPushButton], environment: QComboBox,
+              copy_with_secrets: tuple[QAction, QPushButton], draft: ProfileDraft,
               status_bar: QStatusBar, cache_dir: Path | None) -> None:
         """What the administrator's policy sets is locked and says so; refused hosts and
         production stop Send, Get token, the batch and a pasted cURL."""
@@ -73,7 +74,8 @@ class PolicyController(QObject):
         self._support.extra_facts = lambda: {"settings_in_effect":
                                              self.effective_settings().as_text()}
         lock_copy_with_secrets(*copy_with_secrets, effective)
-        lock_production(environment, Environment.PRODUCTION.value, effective)
+        draft.when_built(lambda panel: lock_production(panel.environment_combo,
+                                                       Environment.PRODUCTION.value, effective))
         if cache_dir is not None and self.update_notice is None:
             self._start_update_checks(effective, status_bar, cache_dir)
 

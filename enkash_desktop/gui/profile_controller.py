@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from enkash_desktop.store.secrets import SecretStore
     from enkash_desktop.store.settings import SettingsStore
 
-    from .forms import CardholderForm, PartnerPanel
+    from .cardholder_form import CardholderForm
+    from .profile_editor import ProfileDraft
     from .shell import Shell
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class ProfileController(QObject):
     changed = Signal()  # the profile on screen or the book changed: validate again
     storage_text = Signal(str)  # where the secrets of the profile on screen are kept
 
-    def __init__(self, shell: Shell, *, partner: PartnerPanel, cardholder: CardholderForm,
+    def __init__(self, shell: Shell, *, partner: ProfileDraft, cardholder: CardholderForm,
                  busy: Callable[[], bool]) -> None:
         super().__init__(shell.widget())
         self._shell = shell

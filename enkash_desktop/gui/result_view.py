@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -23,7 +22,7 @@ from enkash_desktop import core
 from .credential_guard import ClipboardGuard, seconds_text
 from .qtprops import set_enum
 from .texts import tr_core
-from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR, SecretLineEdit
+from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR, LinkView, SecretLineEdit
 
 if TYPE_CHECKING:
     from enkash_desktop.core.errors import EnkashError
@@ -95,7 +94,8 @@ class ResultView(QGroupBox):
         self.clear()
 
     def _build_details(self) -> QGridLayout:
-        """Status, response code, time, message, the masked token and the portal link."""
+        """The portal link with its actions first, then the masked token, then the status,
+        response code, time and message."""
         details = QGridLayout()
         details.setHorizontalSpacing(10)
         details.setVerticalSpacing(6)
@@ -111,33 +111,15 @@ class ResultView(QGroupBox):
             widget.setAccessibleName(name)
             return label
 
-        details.addWidget(label_for(self.tr("HTTP status:"), self.http_status,
-                                    self.tr("HTTP status")), 0, 0)
-        details.addWidget(self.http_status, 0, 1)
-        details.addWidget(label_for(self.tr("Response code:"), self.response_code,
-                                    self.tr("Response code")), 0, 2)
-        details.addWidget(self.response_code, 0, 3)
-        details.addWidget(label_for(self.tr("Time:"), self.elapsed, self.tr("Time")), 0, 4)
-        details.addWidget(self.elapsed, 0, 5)
-        details.addWidget(label_for(self.tr("Message:"), self.message, self.tr("Message")),
-                          1, 0)
-        details.addWidget(self.message, 1, 1, 1, 6)
-
-        self.token_edit = SecretLineEdit()
-        self.token_edit.setReadOnly(True)
-        self.copy_token_button = QPushButton(self.tr("Cop&y token"))
-        self.copy_token_button.setAccessibleName(self.tr("Copy the SSO token"))
-        token_row = QHBoxLayout()
-        token_row.addWidget(self.token_edit, 1)
-        token_row.addWidget(self.copy_token_button)
-        details.addWidget(label_for(self.tr("SSO &token:"), self.token_edit,
-                                    self.tr("SSO token")), 2, 0)
-        details.addLayout(token_row, 2, 1, 1, 6)
-
-        self.link_edit = QLineEdit()
-        self.link_edit.setReadOnly(True)
+        self.link_view = LinkView()
+        details.addWidget(label_for(self.tr("Portal link:"), self.link_view,
+                                    self.tr("Portal link")), 0, 0)
+        details.addWidget(self.link_view, 0, 1, 1, 6)
         self.open_button = QPushButton(self.tr("&Open in browser"))
         self.open_button.setAccessibleName(self.tr("Open the portal link in the browser"))
+        font = self.open_button.font()
+        font.setBold(True)
+        self.open_button.setFont(font)
         self.copy_link_button = QPushButton(self.tr("Copy &link"))
         self.copy_link_button.setAccessibleName(self.tr("Copy the portal link"))
         self.copy_link_button.setToolTip(self.tr("Copy the portal link (Ctrl+Shift+C)"))
@@ -146,26 +128,49 @@ class ResultView(QGroupBox):
         self.qr_button.setToolTip(self.tr("Show the portal link as a QR code, to open it on "
                                           "a phone."))
         link_row = QHBoxLayout()
-        link_row.addWidget(self.link_edit, 1)
         link_row.addWidget(self.open_button)
         link_row.addWidget(self.copy_link_button)
         link_row.addWidget(self.qr_button)
-        details.addWidget(label_for(self.tr("Portal lin&k:"), self.link_edit,
-                                    self.tr("Portal link")), 3, 0)
-        details.addLayout(link_row, 3, 1, 1, 6)
+        link_row.addStretch(1)
+        details.addLayout(link_row, 1, 1, 1, 6)
+
+        self.token_edit = SecretLineEdit()
+        self.token_edit.setReadOnly(True)
+        self.copy_token_button = QPushButton(self.tr("Copy token"))
+        self.copy_token_button.setAccessibleName(self.tr("Copy the SSO token"))
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token_edit, 1)
+        token_row.addWidget(self.copy_token_button)
+        details.addWidget(label_for(self.tr("SSO &token:"), self.token_edit,
+                                    self.tr("SSO token")), 2, 0)
+        details.addLayout(token_row, 2, 1, 1, 6)
+
+        details.addWidget(label_for(self.tr("HTTP status:"), self.http_status,
+                                    self.tr("HTTP status")), 3, 0)
+        details.addWidget(self.http_status, 3, 1)
+        details.addWidget(label_for(self.tr("Response code:"), self.response_code,
+                                    self.tr("Response code")), 3, 2)
+        details.addWidget(self.response_code, 3, 3)
+        details.addWidget(label_for(self.tr("Time:"), self.elapsed, self.tr("Time")), 3, 4)
+        details.addWidget(self.elapsed, 3, 5)
+        details.addWidget(label_for(self.tr("Message:"), self.message, self.tr("Message")),
+                          4, 0)
+        details.addWidget(self.message, 4, 1, 1, 6)
         for column in (1, 3, 5):
             details.setColumnMinimumWidth(column, 60)
         details.setColumnStretch(6, 1)
         return details
 
     def focus_order(self) -> list[QWidget]:
-        return [self.token_edit, self.copy_token_button, self.link_edit, self.open_button,
-                self.copy_link_button, self.qr_button]
+        return [self.open_button, self.copy_link_button, self.qr_button, self.token_edit,
+                self.copy_token_button]
 
     # -- showing -----------------------------------------------------------------------
 
     def _set_outcome(self, text: str, hint: str, color: str | None) -> None:
         self.outcome.setText(text)
+        self.outcome.setAccessibleDescription(text)  # the name says what it is; this, what
+        self.hint.setAccessibleDescription(hint)  # it says (a screen reader reads both)
         self.outcome.setStyleSheet(f"color: {color};" if color else "")
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
@@ -187,7 +192,7 @@ class ResultView(QGroupBox):
     def put_away(self, text: str) -> None:
         """The form no longer matches the request this result answered: its token and link
         go (they would sign in as the previous cardholder); ``text`` says why."""
-        if not self.token_edit.text() and not self.link_edit.text():
+        if not self.token_edit.text() and not self.link_view.text():
             return
         self._set_outcome(text, self.tr("Press Send to mint a token for the cardholder now "
                                         "in the form."), None)
@@ -202,8 +207,7 @@ class ResultView(QGroupBox):
     def _set_token(self, token: str, link: str) -> None:
         self.token_edit.setText(token)
         self.token_edit.set_revealed(False)
-        self.link_edit.setText(link)
-        self.link_edit.setCursorPosition(0)
+        self.link_view.setText(link)
         self.copy_token_button.setEnabled(bool(token))
         self.token_edit.toggle_action.setEnabled(bool(token))
         self.copy_link_button.setEnabled(bool(link))
@@ -211,7 +215,7 @@ class ResultView(QGroupBox):
         self.qr_button.setEnabled(bool(link))
         if self.qr_dialog is not None and self.qr_dialog.link != link:
             self.qr_dialog.reject()  # never leave an old (or a cleared) link on screen
-        self.link_edit.setPlaceholderText(
+        self.link_view.setPlaceholderText(
             self.tr("The link appears here after a successful send.") if not token else
             self.tr("Set the SSO partner name in the profile to build the link."))
 
@@ -267,16 +271,16 @@ class ResultView(QGroupBox):
                                                          self.tr("SSO token")))
 
     def copy_link(self) -> None:
-        if self.link_edit.text():
-            QGuiApplication.clipboard().setText(self.link_edit.text())
-            self.status.emit(self.clipboard_guard.copied(self.link_edit.text(),
+        if self.link_view.text():
+            QGuiApplication.clipboard().setText(self.link_view.text())
+            self.status.emit(self.clipboard_guard.copied(self.link_view.text(),
                                                          self.tr("portal link")))
         else:
             self.status.emit(self.tr("There is no portal link to copy yet."))
 
     def show_qr(self) -> None:
         """Show the portal link as a QR code (only when asked: it signs in as the cardholder)."""
-        link = self.link_edit.text()
+        link = self.link_view.text()
         if not link:
             self.status.emit(self.tr("There is no portal link to show yet."))
             return
@@ -306,7 +310,7 @@ class ResultView(QGroupBox):
         Finding and starting the browser runs on a short-lived thread (``xdg-settings`` can
         take a moment); its outcome comes back to the GUI thread through a signal.
         """
-        url = self.link_edit.text()
+        url = self.link_view.text()
         if not url:
             return
         if not self.open_private:

@@ -18,12 +18,21 @@ from PySide6.QtGui import (
     QPalette,
     QPixmap,
 )
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from .qtprops import set_enum
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QEvent
+
 
 # Accents chosen to read on both light and dark palettes; everything else uses palette roles.
 ERROR_COLOR = QColor("#d64545")
@@ -75,7 +84,8 @@ def _draw_eye(brush: QBrush, *, crossed: bool) -> QIcon:
 
 
 class SecretLineEdit(QLineEdit):
-    """A masked line edit with a trailing show/hide action (keyboard: Alt+S while focused).
+    """A masked line edit with a trailing show/hide action (keyboard: Alt+F8 while focused,
+    as in browsers' password fields; Alt+letters belong to the window's labels).
 
     The eye is drawn in the palette's placeholder colour; when the palette changes (the
     system switched between light and dark) the window calls :meth:`refresh_icon` through a
@@ -91,7 +101,7 @@ class SecretLineEdit(QLineEdit):
                  "ImhHiddenText|ImhNoPredictiveText|ImhSensitiveData")
         self.toggle_action = QAction(self)
         self.toggle_action.setCheckable(True)
-        self.toggle_action.setShortcuts([QKeySequence("Alt+S")])
+        self.toggle_action.setShortcuts([QKeySequence("Alt+F8")])
         set_enum(self.toggle_action, "shortcutContext", "WidgetShortcut")
         self.toggle_action.toggled.connect(self.set_revealed)
         self.addAction(self.toggle_action, QLineEdit.ActionPosition.TrailingPosition)
@@ -114,11 +124,11 @@ class SecretLineEdit(QLineEdit):
         if self.revealed:
             self.toggle_action.setIcon(_eye_icon(brush, crossed=True))
             self.toggle_action.setText(self.tr("Hide"))
-            self.toggle_action.setToolTip(self.tr("Hide the value (Alt+S)"))
+            self.toggle_action.setToolTip(self.tr("Hide the value (Alt+F8)"))
         else:
             self.toggle_action.setIcon(_eye_icon(brush, crossed=False))
             self.toggle_action.setText(self.tr("Show"))
-            self.toggle_action.setToolTip(self.tr("Show the value (Alt+S)"))
+            self.toggle_action.setToolTip(self.tr("Show the value (Alt+F8)"))
 
 
 class FieldMessage(QLabel):
@@ -214,4 +224,113 @@ class PaletteWatcher(QObject):
 
             # The window hears of it before its children have the new palette.
             QTimer.singleShot(0, self, self._changed)
+        return super().eventFilter(watched, event)
+
+
+class LinkView(QLabel):
+    """A link shown whole when it fits, else elided in the middle: its host and its ending
+    (``/employee_rewards/…`` or ``/reward_account/…``) always show. ``text()`` is the whole
+    link; the tooltip and the accessible description carry it too."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        set_enum(self, "textFormat", "PlainText")
+        set_enum(self, "textInteractionFlags", "NoTextInteraction")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._link = ""
+        self._placeholder = ""
+
+    def text(self) -> str:
+        return self._link
+
+    def setText(self, text: str) -> None:
+        self._link = text
+        self.setToolTip(text)
+        self.setAccessibleDescription(text or self._placeholder)
+        self.elide()
+
+    def setPlaceholderText(self, text: str) -> None:
+        self._placeholder = text
+        if not self._link:
+            self.setAccessibleDescription(text)
+            self.elide()
+
+    def placeholderText(self) -> str:
+        return self._placeholder
+
+    def shown_text(self) -> str:
+        """What is painted now (the link elided to the width, or the placeholder)."""
+        return super().text()
+
+    def elide(self) -> None:
+        """Fit the link to the width (the window calls this when the view is resized)."""
+        if not self._link:
+            self.setEnabled(False)
+            super().setText(self._placeholder)
+            return
+        from PySide6.QtCore import Qt  # with the first link, not at the first paint
+
+        self.setEnabled(True)
+        width = max(40, self.contentsRect().width())
+        super().setText(self.fontMetrics().elidedText(self._link, Qt.TextElideMode.ElideMiddle,
+                                                      width))
+
+
+class NoticeBar(QFrame):
+    """A strip above the form for things the user should read once (a keyring problem, a
+    settings file that could not be read); Dismiss hides it. Notices add up while shown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 4, 4)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        set_enum(self.label, "textFormat", "PlainText")
+        self.label.setAccessibleName(self.tr("Notice"))
+        dismiss = QToolButton()
+        dismiss.setText(self.tr("Dismiss"))
+        dismiss.setAccessibleName(self.tr("Dismiss the notice"))
+        dismiss.clicked.connect(self.hide)
+        row.addWidget(self.label, 1)
+        row.addWidget(dismiss)
+        self.hide()
+
+    def add(self, text: str) -> None:
+        current = self.label.text()
+        self.label.setText(f"{current}\n{text}" if current and not self.isHidden() else text)
+        self.show()
+
+
+class FocusAndSize(QObject):
+    """After the first paint (no event reaches Python before it): a field entered with a
+    shortcut (a label's Alt+letter) keeps its text unselected, so the next key typed never
+    replaces a value by surprise (Tab still selects, as everywhere); a watched link view is
+    elided again when its width changes."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        from PySide6.QtCore import QEvent, Qt  # here, not at the top: see PaletteWatcher
+
+        super().__init__(parent)
+        self._focus_in = QEvent.Type.FocusIn
+        self._resize = QEvent.Type.Resize
+        self._shortcut = Qt.FocusReason.ShortcutFocusReason
+
+    def watch(self, widgets: list[QWidget]) -> None:
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == self._resize and isinstance(watched, LinkView):
+            watched.elide()
+        elif kind == self._focus_in and isinstance(watched, QLineEdit) \
+                and getattr(event, "reason", lambda: None)() == self._shortcut:
+            QLineEdit.focusInEvent(watched, event)  # type: ignore[arg-type]
+            watched.deselect()
+            watched.end(False)
+            return True
         return super().eventFilter(watched, event)

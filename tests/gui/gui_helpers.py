@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from enkash_desktop.gui.forms import PartnerPanel
 from enkash_desktop.gui.main_window import MainWindow
 
 
@@ -33,7 +34,7 @@ def send(qtbot: Any, window: MainWindow, timeout_ms: int = 8000) -> None:
 
 
 def get_token(qtbot: Any, window: MainWindow, timeout_ms: int = 8000) -> None:
-    button = window.partner.get_token_button
+    button = editor(window).get_token_button
     assert button.isEnabled(), button.toolTip()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.busy, timeout=timeout_ms)
@@ -45,3 +46,8 @@ def sso_calls(sandbox: Any) -> int:
 
 def token_calls(sandbox: Any) -> int:
     return sum(1 for call in sandbox.calls if "oauth" in call.path)
+
+
+def editor(window: MainWindow) -> PartnerPanel:
+    """Open the profile editor (Edit profile…) and return its fields."""
+    return window.partner.open_editor()

@@ -18,7 +18,7 @@ from enkash_desktop.gui.batch_model import COL_LINE, COL_STATUS, BatchRowsModel
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import DEMO, Sandbox
 from tests.gui.conftest import Asker
-from tests.gui.gui_helpers import sso_calls
+from tests.gui.gui_helpers import editor, sso_calls
 
 BAD_LINES = [
     "CA BAD ID,CEK1PU9AOO,EKCDX0001,employee",  # a space in an id
@@ -239,7 +239,7 @@ def test_a_profile_that_cannot_send_sends_nothing(
     holders = cardholders(3)
     dialog = open_dialog(qtbot, batch_window, write_input(tmp_path / "c.csv", holders),
                          monkeypatch)
-    batch_window.partner.partner_id_edit.setText("")
+    editor(batch_window).partner_id_edit.setText("")
     dialog.start_button.click()
     assert not dialog.busy
     assert "The profile cannot send yet" in dialog.status_label.text()

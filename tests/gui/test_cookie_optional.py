@@ -7,7 +7,7 @@ from typing import Any
 
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import Sandbox
-from tests.gui.gui_helpers import retype, send
+from tests.gui.gui_helpers import editor, retype, send
 
 
 def last_sso_headers(sandbox: Sandbox) -> dict[str, str]:
@@ -16,7 +16,7 @@ def last_sso_headers(sandbox: Sandbox) -> dict[str, str]:
 
 
 def test_the_profile_form_says_the_cookie_is_usually_not_needed(window: MainWindow) -> None:
-    edit = window.partner.cookie_edit
+    edit = editor(window).cookie_edit
     assert edit.placeholderText() == "Usually not needed"
     assert edit.toolTip().startswith("Usually not needed;")
     assert edit.accessibleDescription() == edit.toolTip()
@@ -24,7 +24,7 @@ def test_the_profile_form_says_the_cookie_is_usually_not_needed(window: MainWind
 
 def test_send_with_a_typed_token_and_no_cookie_sends_none(
         qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None:
-    p = window.partner
+    p = editor(window)
     retype(qtbot, p.password_edit, "")  # no login: only the typed bearer token
     retype(qtbot, p.authorization_edit, sandbox.issue_token())
     assert p.cookie_edit.text() == ""
@@ -41,7 +41,7 @@ def test_send_with_a_typed_token_and_no_cookie_sends_none(
 
 def test_the_cookie_the_token_call_set_is_sent(
         qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None:
-    assert window.partner.cookie_edit.text() == ""
+    assert editor(window).cookie_edit.text() == ""
     send(qtbot, window)  # logs in with the demo credentials, then sends
     assert "Success" in window.result.outcome.text(), window.result.hint.text()
     login = next(c for c in sandbox.calls if c.path == "/oauth/token")

@@ -32,7 +32,7 @@ def test_copied_link_and_token_leave_the_clipboard(qtbot: Any, make_window: Any,
                                                    home: AppPaths) -> None:
     window = _window_with_interval(make_window, home, 0.3)
     send(qtbot, window)
-    link = window.result.link_edit.text()
+    link = window.result.link_view.text()
     assert link
     clipboard = QApplication.clipboard()
     window.result.copy_link_button.click()
@@ -56,7 +56,7 @@ def test_zero_means_never(qtbot: Any, make_window: Any, home: AppPaths) -> None:
     assert window.statusBar().currentMessage() == ("The portal link was copied to the "
                                                    "clipboard.")
     qtbot.wait(300)
-    assert QApplication.clipboard().text() == window.result.link_edit.text()
+    assert QApplication.clipboard().text() == window.result.link_view.text()
 
 
 def test_the_qr_code_hides_after_the_interval(qtbot: Any, make_window: Any,

@@ -7,15 +7,15 @@ import time
 from typing import Any
 
 from enkash_desktop.gui.main_window import MainWindow
-from tests.gui.gui_helpers import retype, send
+from tests.gui.gui_helpers import editor, retype, send
 from tests.trickle import TrickleServer
 
 
 def test_send_ends_at_the_profiles_deadline(qtbot: Any, window: MainWindow) -> None:
     with TrickleServer("headers") as server:
-        retype(qtbot, window.partner.base_url_edit, server.base_url)
-        window.partner.timeout_spin.setValue(1.0)
-        retype(qtbot, window.partner.authorization_edit, "Bearer abc")
+        retype(qtbot, editor(window).base_url_edit, server.base_url)
+        editor(window).timeout_spin.setValue(1.0)
+        retype(qtbot, editor(window).authorization_edit, "Bearer abc")
         start = time.monotonic()
         send(qtbot, window, timeout_ms=6000)
         held = time.monotonic() - start

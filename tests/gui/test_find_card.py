@@ -81,7 +81,7 @@ def test_keyboard_only_pick_of_the_hr_admin_card_then_send(
 
     send(qtbot, window)
     assert "Success" in window.result.outcome.text(), window.result.hint.text()
-    assert "/reward_account/" in window.result.link_edit.text()
+    assert "/reward_account/" in window.result.link_view.text()
 
     store = window.history_store
     assert store is not None

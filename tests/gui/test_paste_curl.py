@@ -15,7 +15,7 @@ from enkash_desktop.gui.curl_paste import PasteCurlDialog, looks_like_curl
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import DEMO_CARDHOLDERS
 from tests.gui.conftest import Asker
-from tests.gui.gui_helpers import get_token, send
+from tests.gui.gui_helpers import editor, get_token, send
 
 SAMPLE = (Path(__file__).resolve().parents[1] / "data" / "docs_sso_curl_sample.txt").read_text(
     encoding="utf-8")
@@ -41,7 +41,7 @@ def test_looks_like_curl() -> None:
 def test_docs_sample_pastes_into_an_empty_form_with_ctrl_v(qtbot: Any, window: MainWindow,
                                                            asker: Asker) -> None:
     window.cardholder.load(EMPTY)
-    sandbox_url = window.partner.base_url_edit.text()
+    sandbox_url = editor(window).base_url_edit.text()
     QApplication.clipboard().setText(SAMPLE)
     edit = window.cardholder.card_account_edit
     edit.setFocus()
@@ -49,14 +49,14 @@ def test_docs_sample_pastes_into_an_empty_form_with_ctrl_v(qtbot: Any, window: M
 
     # The docs' placeholder host never replaces the profile's URL (a bearer token would go
     # there on the next Send); the note says so.
-    assert window.partner.base_url_edit.text() == sandbox_url
-    assert window.partner.partner_id_edit.text() == "CRMXWB3ZM"
+    assert editor(window).base_url_edit.text() == sandbox_url
+    assert editor(window).partner_id_edit.text() == "CRMXWB3ZM"
     assert window.cardholder.cardholder() == DEMO_CARDHOLDERS[0]
     # The cookie is a secret: asked first (the asker says yes), then only in its field.
     assert [q["title"] for q in questions(asker)] == ["Use the command's secrets"]
     assert "a cookie" in questions(asker)[0]["text"]
-    assert window.partner.cookie_edit.text() == "JSESSIONID=BC1A71C9BC65576B3AB0E78896971B9E"
-    assert window.partner.authorization_edit.text() == ""  # masked in the sample: not taken
+    assert editor(window).cookie_edit.text() == "JSESSIONID=BC1A71C9BC65576B3AB0E78896971B9E"
+    assert editor(window).authorization_edit.text() == ""  # masked in the sample: not taken
     notes = informs(asker)
     assert len(notes) == 1
     assert "masked" in notes[0]["informative"]  # the core's warning is shown, not dropped
@@ -92,7 +92,7 @@ def test_paste_curl_action_opens_the_dialog_prefilled(window: MainWindow, asker:
     window.paste_curl_action.trigger()
     assert seen == [SAMPLE]
     assert window.cardholder.cardholder() == DEMO_CARDHOLDERS[0]
-    assert window.partner.cookie_edit.text() == ""
+    assert editor(window).cookie_edit.text() == ""
 
 
 def test_paste_dialog_is_prefilled_and_keyboard_ready(qtbot: Any) -> None:
@@ -119,13 +119,13 @@ def test_copy_with_secrets_then_paste_gives_the_same_request(
 
     # Someone else's form: another cardholder, partner id and no manual secrets.
     window.cardholder.load(EMPTY)
-    window.partner.partner_id_edit.setText("OTHER1")
+    editor(window).partner_id_edit.setText("OTHER1")
     asker.calls.clear()
     monkeypatch.setattr(window.curl, "ask_curl_text", lambda initial: initial)
     with caplog.at_level(logging.DEBUG):
         window.paste_curl_action.trigger()
     assert [q["title"] for q in questions(asker)] == ["Use the command's secrets"]
-    assert window.partner.authorization_edit.text() == f"Bearer {token}"
+    assert editor(window).authorization_edit.text() == f"Bearer {token}"
     assert window.curl.curl_text(reveal=True) == copied
     assert window.cardholder.cardholder() == DEMO_CARDHOLDERS[2]
     assert token not in caplog.text

@@ -22,7 +22,7 @@ from enkash_desktop.core.models import Environment
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.store.paths import AppPaths
 from tests.gui.conftest import Asker
-from tests.gui.gui_helpers import retype, send, sso_calls
+from tests.gui.gui_helpers import editor, retype, send, sso_calls
 from tests.history_data import build_history
 
 SAMPLE = (Path(__file__).resolve().parents[1] / "data" / "docs_sso_curl_sample.txt").read_text(
@@ -88,7 +88,7 @@ def test_policy_locks_the_window_and_refuses_foreign_hosts(
     assert not [c for c in asker.calls if c["title"] == "Copy secrets"]
 
     # Production cannot be chosen.
-    combo = window.partner.environment_combo
+    combo = editor(window).environment_combo
     model = combo.model()
     assert isinstance(model, QStandardItemModel)
     item = model.item(combo.findData(Environment.PRODUCTION.value))
@@ -101,7 +101,7 @@ def test_policy_locks_the_window_and_refuses_foreign_hosts(
     assert sso_calls(sandbox) == 1
 
     # A base URL elsewhere stops Send with a sentence under the field; nothing is sent.
-    retype(qtbot, window.partner.base_url_edit, "https://evil.example")
+    retype(qtbot, editor(window).base_url_edit, "https://evil.example")
     assert not window.send_button.isEnabled()
     assert "does not allow the host evil.example" in window.send_blocker
     assert "evil.example" in window.partner.message("base_url")
@@ -110,7 +110,7 @@ def test_policy_locks_the_window_and_refuses_foreign_hosts(
     assert not window.busy and sso_calls(sandbox) == 1
 
     # A pasted cURL for another host is refused with a sentence and fills nothing.
-    retype(qtbot, window.partner.base_url_edit, sandbox.base_url)
+    retype(qtbot, editor(window).base_url_edit, sandbox.base_url)
     before = window.cardholder.cardholder()
     QApplication.clipboard().setText(SAMPLE)
     window.curl.ask_curl_text = lambda initial: initial  # type: ignore[method-assign]
@@ -118,7 +118,7 @@ def test_policy_locks_the_window_and_refuses_foreign_hosts(
     refused = [c for c in asker.calls if c["title"] == "inform"]
     assert refused and "was not imported" in refused[-1]["text"]
     assert "test.your-api-server.com" in refused[-1]["text"]
-    assert window.partner.base_url_edit.text() == sandbox.base_url
+    assert editor(window).base_url_edit.text() == sandbox.base_url
     assert window.cardholder.cardholder() == before
 
     # The Send above was recorded after the policy's retention had cut 5 old calls to 2.
@@ -159,7 +159,7 @@ def test_a_damaged_policy_is_reported_and_restrictive(
     notice = window.notice_label.text()
     assert "could not be read" in notice and "most restrictive" in notice
     assert not window.copy_curl_secrets_action.isEnabled()
-    retype(qtbot, window.partner.base_url_edit, "https://pay-uat.enkash.in")
+    retype(qtbot, editor(window).base_url_edit, "https://pay-uat.enkash.in")
     assert not window.send_button.isEnabled()
     assert "allows no EnKash host" in window.send_blocker
 
@@ -267,22 +267,22 @@ def test_a_policy_profile_is_locked_and_says_so(
     window = start_with_policy({"profiles": [{
         "name": "Team UAT", "environment": "uat", "base_url": "https://pay-uat.enkash.in",
         "partner_id": "CRMXWB3ZM"}]})
-    combo = window.partner.profile_combo
+    combo = editor(window).profile_combo
     assert combo.findText("Team UAT") >= 0
     combo.setCurrentIndex(combo.findText("Team UAT"))
     combo.activated.emit(combo.currentIndex())  # what choosing it in the list sends
-    qtbot.waitUntil(lambda: window.partner.base_url_edit.text() == "https://pay-uat.enkash.in",
+    qtbot.waitUntil(lambda: editor(window).base_url_edit.text() == "https://pay-uat.enkash.in",
                     timeout=5000)
-    base_url = window.partner.base_url_edit
+    base_url = editor(window).base_url_edit
     assert base_url.isReadOnly()
     assert "Set by your administrator" in base_url.toolTip()
-    assert not window.partner.environment_combo.isEnabled()
-    assert window.partner.partner_id_edit.isReadOnly() is False  # only the locked fields
+    assert not editor(window).environment_combo.isEnabled()
+    assert editor(window).partner_id_edit.isReadOnly() is False  # only the locked fields
     # Back on the demo, the fields are the user's again, with their own tooltips.
     combo.setCurrentIndex(combo.findText("Demo (sandbox)"))
     combo.activated.emit(combo.currentIndex())
-    qtbot.waitUntil(lambda: not window.partner.base_url_edit.isReadOnly(), timeout=5000)
-    assert "administrator" not in window.partner.base_url_edit.toolTip()
+    qtbot.waitUntil(lambda: not editor(window).base_url_edit.isReadOnly(), timeout=5000)
+    assert "administrator" not in editor(window).base_url_edit.toolTip()
 
 
 @pytest.mark.parametrize(("policy", "seconds"), [({"clipboard_clear_seconds": 5}, 5.0),

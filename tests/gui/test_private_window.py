@@ -53,7 +53,7 @@ def test_the_link_opens_in_a_private_window(qtbot: Any, window: MainWindow, tmp_
     ordinary: list[str] = []
     monkeypatch.setattr(result_view, "open_url", lambda url: ordinary.append(url) or True)
     send(qtbot, window)
-    link = window.result.link_edit.text()
+    link = window.result.link_view.text()
     window.result.open_button.click()
     qtbot.waitUntil(record.exists, timeout=8000)
     assert record.read_text().splitlines() == ["--incognito", link]
@@ -86,7 +86,7 @@ def test_the_ordinary_window_setting(qtbot: Any, window: MainWindow, tmp_path: P
     window.result.open_private = False
     send(qtbot, window)
     window.result.open_button.click()
-    assert ordinary == [window.result.link_edit.text()] and not record.exists()
+    assert ordinary == [window.result.link_view.text()] and not record.exists()
 
 
 @pytest.mark.parametrize(("desktop_id", "program", "flag"), [

@@ -24,7 +24,7 @@ from enkash_desktop.sandbox import (
 )
 from enkash_desktop.store.settings import SettingsStore
 from tests.gui.conftest import Asker
-from tests.gui.gui_helpers import send
+from tests.gui.gui_helpers import editor, send
 
 
 def decode(path: Path) -> list[str]:
@@ -51,7 +51,7 @@ def test_qr_dialog_shows_the_link_and_saves_png_and_svg(
         qtbot: Any, window: MainWindow, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     send(qtbot, window)
-    link = window.result.link_edit.text()
+    link = window.result.link_view.text()
     assert link
     qtbot.mouseClick(window.result.qr_button, Qt.MouseButton.LeftButton)
     dialog = window.result.qr_dialog
@@ -108,30 +108,30 @@ def load_encrypted(window: MainWindow, sandbox: Sandbox,
 
 
 def choose_rule(qtbot: Any, window: MainWindow, rule: PayloadEncryption) -> None:
-    combo = window.partner.encryption_combo
+    combo = editor(window).encryption_combo
     combo.setFocus()
     # Keyboard: Home, then Down to the rule (as a user would pick it).
     qtbot.keyClick(combo, Qt.Key.Key_Home)
     for _ in range(combo.findData(rule.value)):
         qtbot.keyClick(combo, Qt.Key.Key_Down)
-    assert window.partner.encryption is rule
+    assert editor(window).encryption is rule
 
 
 def test_encryption_option_is_off_by_default_and_explained(window: MainWindow) -> None:
-    combo = window.partner.encryption_combo
-    assert window.partner.encryption is PayloadEncryption.OFF
+    combo = editor(window).encryption_combo
+    assert editor(window).encryption is PayloadEncryption.OFF
     assert window.partner.profile().encryption is PayloadEncryption.OFF
     assert combo.count() == len(RULE_LABELS)
     assert [combo.itemText(i) for i in range(combo.count())] == list(RULE_LABELS.values())
     assert combo.toolTip() == ENCRYPTION_HELP
     assert combo.whatsThis() == ENCRYPTION_HELP
     assert combo.accessibleName() == "Payload encryption"
-    label = window.partner.conn_rows.labels["encryption"]
+    label = editor(window).conn_rows.labels["encryption"]
     assert label.buddy() is combo
-    assert window.partner.encryption_note.isHidden()
+    assert editor(window).encryption_note.isHidden()
     combo.setCurrentIndex(combo.findData(PayloadEncryption.SECRET_HEX.value))
-    assert not window.partner.encryption_note.isHidden()
-    assert window.partner.encryption_note.text() == "ECB is weak; EnKash's API requires it."
+    assert not editor(window).encryption_note.isHidden()
+    assert editor(window).encryption_note.text() == "ECB is weak; EnKash's API requires it."
 
 
 def test_encrypted_partner_works_after_choosing_the_rule(
@@ -141,16 +141,16 @@ def test_encrypted_partner_works_after_choosing_the_rule(
     assert "Success" not in window.result.outcome.text()  # the partner demands encryption
 
     # Turning encryption on (one step down from Off) chooses EnKash's own key rule.
-    combo = window.partner.encryption_combo
+    combo = editor(window).encryption_combo
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Home)
     qtbot.keyClick(combo, Qt.Key.Key_Down)
-    assert window.partner.encryption is PayloadEncryption.SECRET_SHA256
+    assert editor(window).encryption is PayloadEncryption.SECRET_SHA256
     assert combo.currentText() == "SHA-256 of the client secret (EnKash's guide)"
     send(qtbot, window)
     assert "Success" in window.result.outcome.text(), (window.result.outcome.text(),
                                                        window.result.hint.text())
-    assert window.result.link_edit.text()
+    assert window.result.link_view.text()
 
 
 def test_a_partner_on_another_rule_needs_that_rule(
@@ -158,7 +158,7 @@ def test_a_partner_on_another_rule_needs_that_rule(
     window.profiles.new_profile()
     window.partner.load(demo_encrypted_first16_profile(sandbox.base_url),
                         demo_encrypted_first16_secrets())
-    assert window.partner.encryption is PayloadEncryption.SECRET_FIRST_16  # kept as saved
+    assert editor(window).encryption is PayloadEncryption.SECRET_FIRST_16  # kept as saved
     choose_rule(qtbot, window, PayloadEncryption.SECRET_SHA256)
     send(qtbot, window)
     hint = window.result.hint.text()
@@ -196,10 +196,10 @@ def test_the_rule_is_saved_with_the_profile(qtbot: Any, window: MainWindow, sand
     assert profile.encryption is PayloadEncryption.SECRET_FIRST_16
 
     # Away and back: the panel shows the saved rule again.
-    window.partner.encryption_combo.setCurrentIndex(0)
+    editor(window).encryption_combo.setCurrentIndex(0)
     window.profiles.select("Demo (sandbox)")
-    assert window.partner.encryption is PayloadEncryption.OFF
+    assert editor(window).encryption is PayloadEncryption.OFF
     window.profiles.select("Demo, encrypted (sandbox)")
-    assert window.partner.encryption is PayloadEncryption.SECRET_FIRST_16
+    assert editor(window).encryption is PayloadEncryption.SECRET_FIRST_16
     assert window.partner.profile().encryption is PayloadEncryption.SECRET_FIRST_16
-    assert not window.partner.encryption_note.isHidden()
+    assert not editor(window).encryption_note.isHidden()

@@ -11,19 +11,19 @@ from PySide6.QtGui import QGuiApplication
 
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import DEMO_CARDHOLDERS
-from tests.gui.gui_helpers import retype, send
+from tests.gui.gui_helpers import editor, retype, send
 
 
 def _usable(window: MainWindow) -> bool:
     r = window.result
     return any(b.isEnabled() for b in (r.open_button, r.copy_link_button, r.qr_button,
-                                      r.copy_token_button)) or bool(r.link_edit.text())
+                                      r.copy_token_button)) or bool(r.link_view.text())
 
 
 def test_typing_another_cardholder_puts_the_previous_link_away(
         qtbot: Any, window: MainWindow) -> None:
     send(qtbot, window)
-    link = window.result.link_edit.text()
+    link = window.result.link_view.text()
     assert link and _usable(window)
     first = window.cardholder.cardholder()
     assert first.card_account_id in window.result.hint.text()  # the result names its cardholder
@@ -48,7 +48,7 @@ def test_typing_another_cardholder_puts_the_previous_link_away(
     qtbot.mouseClick(window.cardholder.employee_radio, Qt.MouseButton.LeftButton)
     send(qtbot, window)
     assert _usable(window)
-    retype(qtbot, window.partner.portal_partner_edit, "other")
+    retype(qtbot, editor(window).portal_partner_edit, "other")
     assert not _usable(window)
 
 

@@ -24,7 +24,7 @@ from enkash_desktop.sandbox import DEMO, Sandbox
 from enkash_desktop.store.logs import log_uncaught
 from enkash_desktop.store.paths import AppPaths
 from tests.doubles import MemoryKeyring
-from tests.gui.gui_helpers import get_token, retype, send
+from tests.gui.gui_helpers import editor, get_token, retype, send
 
 
 def unique(prefix: str) -> str:
@@ -58,7 +58,7 @@ def test_a_whole_session_writes_no_secret(qtbot: Any, make_window: Any, sandbox:
     cookie_value = random_secrets.token_hex(16).upper()
     password, client_secret = unique("pw") + "+/=", unique("cs") + "/+"
     used += [typed_bearer, cookie_value, password, client_secret]
-    p = window.partner
+    p = editor(window)
     retype(qtbot, p.name_edit, "Leak check")
     retype(qtbot, p.base_url_edit, sandbox.base_url)
     retype(qtbot, p.auth_url_edit, sandbox.base_url)
@@ -153,7 +153,7 @@ def test_an_echoing_server_leaks_no_form_of_a_secret(qtbot: Any, make_window: An
     bearer = unique("tok") + "+/="
     with CannedServer(status=400, echo=True) as server:
         window.profiles.new_profile()
-        p = window.partner
+        p = editor(window)
         retype(qtbot, p.name_edit, "Echo")
         retype(qtbot, p.base_url_edit, server.base_url)
         retype(qtbot, p.partner_id_edit, DEMO.partner_id)

@@ -19,7 +19,7 @@ from enkash_desktop.sandbox import (
     Sandbox,
     demo_secrets,
 )
-from tests.gui.gui_helpers import retype, send, sso_calls
+from tests.gui.gui_helpers import editor, retype, send, sso_calls
 
 
 def assert_success(window: MainWindow) -> None:
@@ -29,12 +29,12 @@ def assert_success(window: MainWindow) -> None:
     assert result.http_status.text() == "200"
     assert result.response_code.text() == "0"
     assert result.token_edit.text()
-    assert "/sso/" in result.link_edit.text()
+    assert "/sso/" in result.link_view.text()
     assert result.open_button.isEnabled() and result.copy_link_button.isEnabled()
 
 
 def test_demo_window_is_ready_to_send(window: MainWindow, sandbox: Sandbox) -> None:
-    assert window.partner.base_url_edit.text() == sandbox.base_url
+    assert editor(window).base_url_edit.text() == sandbox.base_url
     assert window.cardholder.card_account_edit.text() == DEMO_CARDHOLDERS[0].card_account_id
     assert window.send_button.isEnabled(), window.send_blocker
     assert window.result.outcome.text() == "Nothing sent yet."
@@ -54,7 +54,7 @@ def test_typing_and_sending_shows_token_and_link(qtbot: Any, window: MainWindow,
     assert result.token_edit.echoMode() == QLineEdit.EchoMode.Password  # masked until shown
     result.token_edit.toggle_action.trigger()
     assert result.token_edit.echoMode() == QLineEdit.EchoMode.Normal
-    assert result.link_edit.text().endswith("/employee_rewards/hrms")
+    assert result.link_view.text().endswith("/employee_rewards/hrms")
     assert token not in window.reply.text.toPlainText()  # the reply view is redacted
     assert MASK in window.reply.text.toPlainText()
     assert result.elapsed.text().endswith("ms")
@@ -69,7 +69,7 @@ def test_admin_card_links_to_reward_account(qtbot: Any, window: MainWindow) -> N
     assert window.cardholder.admin_radio.isChecked()
     send(qtbot, window)
     assert_success(window)
-    assert "/reward_account/hrms" in window.result.link_edit.text()
+    assert "/reward_account/hrms" in window.result.link_view.text()
 
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
@@ -100,10 +100,10 @@ def test_during_a_call_the_cardholder_is_locked_and_the_call_keeps_its_values(
     holder = DEMO_CARDHOLDERS[0]
     qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
     assert window.busy
-    form, partner = window.cardholder, window.partner
+    form, partner = window.cardholder, editor(window)
     assert form.card_account_edit.isReadOnly() and not form.admin_radio.isEnabled()
     for widget in (partner.profile_combo, partner.new_button, partner.delete_button,
-                   partner.get_token_button):
+                   partner.get_token_button, window.profile_bar.combo):
         assert not widget.isEnabled()
     # The partner's fields stay editable; the running call keeps the values it started with.
     assert not partner.partner_id_edit.isReadOnly()
@@ -152,14 +152,14 @@ FAULTS = [
 @pytest.mark.parametrize(("fault", "sentence"), FAULTS, ids=[f[0] for f in FAULTS])
 def test_fault_shows_its_sentence_and_window_stays_usable(
         qtbot: Any, window: MainWindow, sandbox: Sandbox, fault: str, sentence: str) -> None:
-    window.partner.timeout_spin.setValue(1.0)
+    editor(window).timeout_spin.setValue(1.0)
     sandbox.set_fault(fault)
     send(qtbot, window)
     result = window.result
     assert sentence in result.outcome.text()
     assert ERROR_COLOR.name() in result.outcome.styleSheet()
     assert result.hint.text()  # every error says what to do next
-    assert not result.token_edit.text() and not result.link_edit.text()
+    assert not result.token_edit.text() and not result.link_view.text()
     assert not result.open_button.isEnabled()
     if fault in ("http_422", "http_500", "code_1", "http_502_html", "not_json"):
         assert window.reply.text.toPlainText()  # the raw reply is shown
@@ -169,7 +169,7 @@ def test_fault_shows_its_sentence_and_window_stays_usable(
 
 
 def test_401_without_credentials(qtbot: Any, window: MainWindow, sandbox: Sandbox) -> None:
-    partner = window.partner
+    partner = editor(window)
     retype(qtbot, partner.password_edit, "")
     retype(qtbot, partner.client_secret_edit, "")
     send(qtbot, window)

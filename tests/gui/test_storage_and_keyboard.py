@@ -26,7 +26,7 @@ from enkash_desktop.gui.widgets import SecretLineEdit
 from enkash_desktop.sandbox import DEMO, Sandbox
 from enkash_desktop.store.paths import AppPaths
 from tests.doubles import MemoryKeyring
-from tests.gui.gui_helpers import retype, send
+from tests.gui.gui_helpers import editor, retype, send
 
 
 def _settings(home: AppPaths) -> dict[str, Any]:
@@ -41,13 +41,13 @@ def test_demo_secrets_stay_in_memory(qtbot: Any, window: MainWindow, home: AppPa
     text = home.settings_file.read_text("utf-8")
     assert DEMO.password not in text and DEMO.oauth_client_secret not in text
     assert _settings(home)["profiles"] == []  # the demo profile is not saved either
-    assert not window.partner.save_button.isEnabled()
+    assert not editor(window).save_button.isEnabled()
 
 
 def test_saving_a_profile(qtbot: Any, window: MainWindow, sandbox: Sandbox, home: AppPaths,
                           keyring_backend: MemoryKeyring) -> None:
-    qtbot.mouseClick(window.partner.new_button, Qt.MouseButton.LeftButton)
-    partner = window.partner
+    qtbot.mouseClick(editor(window).new_button, Qt.MouseButton.LeftButton)
+    partner = editor(window)
     retype(qtbot, partner.name_edit, "Acme UAT")
     retype(qtbot, partner.base_url_edit, sandbox.base_url)
     retype(qtbot, partner.portal_url_edit, sandbox.base_url)
@@ -75,10 +75,10 @@ def test_saved_profile_and_layout_come_back(qtbot: Any, make_window: Any, sandbo
                                             home: AppPaths,
                                             keyring_backend: MemoryKeyring) -> None:
     first = make_window(with_sandbox=False)
-    retype(qtbot, first.partner.name_edit, "Acme")
-    retype(qtbot, first.partner.base_url_edit, sandbox.base_url)
-    retype(qtbot, first.partner.partner_id_edit, DEMO.partner_id)
-    retype(qtbot, first.partner.authorization_edit, "typed-token")
+    retype(qtbot, editor(first).name_edit, "Acme")
+    retype(qtbot, editor(first).base_url_edit, sandbox.base_url)
+    retype(qtbot, editor(first).partner_id_edit, DEMO.partner_id)
+    retype(qtbot, editor(first).authorization_edit, "typed-token")
     first.profiles.save_profile()
     assert first.wait_for_background(3000)
     first.resize(780, 560)  # fits the offscreen platform's 800×600 screen
@@ -91,8 +91,8 @@ def test_saved_profile_and_layout_come_back(qtbot: Any, make_window: Any, sandbo
     assert prefs[PREF_GEOMETRY] and prefs[PREF_MAIN_SPLITTER]
 
     second = make_window(with_sandbox=False)
-    assert second.partner.name_edit.text() == "Acme"
-    assert second.partner.authorization_edit.text() == "typed-token"  # from the keyring
+    assert editor(second).name_edit.text() == "Acme"
+    assert editor(second).authorization_edit.text() == "typed-token"  # from the keyring
     assert abs(second.main_splitter.sizes()[0] - sizes[0]) <= 4  # the partner pane's width
     assert second.size() == size
 
@@ -111,9 +111,9 @@ def test_keyring_notice_is_shown_for_own_profiles(qtbot: Any, home: AppPaths) ->
     real.show()
     assert real.wait_for_background(3000)
     assert real.notice_bar.isHidden()  # the keyring is not even imported until needed
-    retype(qtbot, real.partner.name_edit, "Own")
-    retype(qtbot, real.partner.base_url_edit, "https://pay-uat.enkash.in")
-    retype(qtbot, real.partner.partner_id_edit, "CRMXWB3ZM")
+    retype(qtbot, editor(real).name_edit, "Own")
+    retype(qtbot, editor(real).base_url_edit, "https://pay-uat.enkash.in")
+    retype(qtbot, editor(real).partner_id_edit, "CRMXWB3ZM")
     real.profiles.save_profile()
     assert real.wait_for_background(3000)
     qtbot.waitUntil(lambda: not real.notice_bar.isHidden(), timeout=2000)
@@ -122,30 +122,57 @@ def test_keyring_notice_is_shown_for_own_profiles(qtbot: Any, home: AppPaths) ->
 
 
 def test_every_input_has_a_label_and_an_accessible_name(window: MainWindow) -> None:
-    inputs = [w for w in window.findChildren(QLineEdit) + window.findChildren(QComboBox)
-              + window.findChildren(QDoubleSpinBox) + window.findChildren(QPlainTextEdit)
-              if not isinstance(w.parent(), (QComboBox, QDoubleSpinBox))]
-    assert len(inputs) >= 20
-    buddies = {label.buddy() for label in window.findChildren(QLabel)}
-    for widget in inputs:
-        assert widget.accessibleName(), widget
-        if widget is not window.reply.text:
-            assert widget in buddies, widget.accessibleName()
-    for button in window.findChildren(QAbstractButton):
-        if button.objectName().startswith("qt_"):
-            continue  # Qt's own (the menu bar's overflow button)
-        assert button.text() or button.accessibleName(), button
+    dialog = window.partner.editor
+    assert dialog is None  # the profile editor is built when it is first opened
+    panel = editor(window)
+    assert window.partner.editor is not None
+    for root, least in ((window, 5), (window.partner.editor, 17)):
+        inputs = [w for w in root.findChildren(QLineEdit) + root.findChildren(QComboBox)
+                  + root.findChildren(QDoubleSpinBox) + root.findChildren(QPlainTextEdit)
+                  if not isinstance(w.parent(), (QComboBox, QDoubleSpinBox))
+                  and (root is window.partner.editor or w.window() is window)]
+        assert len(inputs) >= least, root
+        buddies = {label.buddy() for label in root.findChildren(QLabel)}
+        for widget in inputs:
+            assert widget.accessibleName(), widget
+            if widget is not window.reply.text:
+                assert widget in buddies, widget.accessibleName()
+        for button in root.findChildren(QAbstractButton):
+            if button.objectName().startswith("qt_"):
+                continue  # Qt's own (the menu bar's overflow button)
+            assert button.text() or button.accessibleName(), button
+    assert panel.base_url_edit.accessibleName() == "Base URL"
 
 
-def test_tab_order_follows_the_layout(window: MainWindow) -> None:
-    partner, holder = window.partner, window.cardholder
+def test_tab_order_follows_the_task(window: MainWindow) -> None:
+    """The cardholder first, then Send, the result's actions, the reply, the profile row;
+    in the profile editor, its fields in the order they are shown."""
+    holder, result, bar = window.cardholder, window.result, window.profile_bar
+    main_chain = [holder.card_account_edit, holder.company_edit, holder.card_id_edit]
+    for first, second in itertools.pairwise(main_chain):
+        assert _next_focus(first) is second
+    assert _next_focus(holder.admin_radio) is window.send_button
+    assert window.reply.curl_secrets_button in _chain_from(window.send_button, bar.combo)
+    assert _next_focus(bar.combo) is bar.edit_button
+    partner = editor(window)
     chain = [partner.profile_combo, partner.new_button, partner.save_button,
              partner.delete_button, partner.name_edit, partner.environment_combo,
              partner.base_url_edit]
     for first, second in itertools.pairwise(chain):
-        assert first.nextInFocusChain() is second or _next_focus(first) is second
-    assert _next_focus(partner.cookie_edit) is holder.card_account_edit
-    assert _next_focus(holder.admin_radio) is window.send_button
+        assert _next_focus(first) is second
+    assert result.open_button in _chain_from(window.send_button, bar.combo)
+
+
+def _chain_from(start: Any, stop: Any) -> list[Any]:
+    """The widgets Tab visits from ``start`` until ``stop`` (which must be reached)."""
+    seen: list[Any] = []
+    widget = start
+    for _ in range(200):
+        widget = widget.nextInFocusChain()
+        if widget is stop:
+            return seen
+        seen.append(widget)
+    raise AssertionError(f"{stop!r} is not reached from {start!r}")
 
 
 def _next_focus(widget: Any) -> Any:
@@ -158,7 +185,7 @@ def _next_focus(widget: Any) -> Any:
 def test_ctrl_shift_c_copies_the_link_and_open_uses_the_browser(
         qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     send(qtbot, window)
-    link = window.result.link_edit.text()
+    link = window.result.link_view.text()
     QApplication.clipboard().setText("")
     qtbot.keyClick(window.cardholder.card_account_edit, Qt.Key.Key_C,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -171,7 +198,7 @@ def test_ctrl_shift_c_copies_the_link_and_open_uses_the_browser(
 
 
 def test_secret_fields_show_and_hide(qtbot: Any, window: MainWindow) -> None:
-    edit = window.partner.password_edit
+    edit = editor(window).password_edit
     assert edit.echoMode() == QLineEdit.EchoMode.Password
     edit.toggle_action.trigger()
     assert edit.echoMode() == QLineEdit.EchoMode.Normal
@@ -190,9 +217,9 @@ def _eye_color(edit: SecretLineEdit) -> str:
 def test_the_eyes_follow_a_light_dark_switch(qtbot: Any, window: MainWindow) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    editor(window).password_edit.toggle_action.trigger()  # one crossed-out eye as well
     edits = window.findChildren(SecretLineEdit)
-    assert len(edits) == 5  # four in the partner panel, the SSO token in the result
-    window.partner.password_edit.toggle_action.trigger()  # one crossed-out eye as well
+    assert len(edits) == 5  # four in the profile editor, the SSO token in the result
     original = app.palette()
     try:
         for color in ("#00ff00", "#ff0000"):  # as a switch to dark and back would
@@ -202,7 +229,7 @@ def test_the_eyes_follow_a_light_dark_switch(qtbot: Any, window: MainWindow) -> 
             qtbot.waitUntil(lambda c=color: [_eye_color(e) for e in edits] == [c] * 5)
     finally:
         app.setPalette(original)
-    assert window.partner.password_edit.toggle_action.text() == "Hide"
+    assert editor(window).password_edit.toggle_action.text() == "Hide"
 
 
 def test_no_display_is_a_clear_message(monkeypatch: pytest.MonkeyPatch,
@@ -226,15 +253,15 @@ def test_duplicate_then_rename_a_profile(qtbot: Any, make_window: Any, sandbox: 
                                          keyring_backend: MemoryKeyring) -> None:
     window = make_window()
     window.duplicate_action.trigger()
-    assert window.partner.name_edit.text() == "Demo (sandbox) (copy)"
-    assert window.partner.base_url_edit.text() == sandbox.base_url
+    assert editor(window).name_edit.text() == "Demo (sandbox) (copy)"
+    assert editor(window).base_url_edit.text() == sandbox.base_url
     window.profiles.save_profile()
     assert window.wait_for_background(3000)
     saved = {p["name"]: p for p in _settings(home)["profiles"]}
     assert saved["Demo (sandbox) (copy)"]["base_url"] == sandbox.base_url
     assert ("enkash-desktop", "Demo (sandbox) (copy):password") in keyring_backend.entries
 
-    retype(qtbot, window.partner.name_edit, "Acme copy")  # rename = new name, then Save
+    retype(qtbot, editor(window).name_edit, "Acme copy")  # rename = new name, then Save
     window.profiles.save_profile()
     assert window.wait_for_background(3000)
     names = [p["name"] for p in _settings(home)["profiles"]]

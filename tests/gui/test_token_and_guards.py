@@ -12,17 +12,17 @@ from enkash_desktop.core.models import Environment
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import DEMO, Sandbox
 from tests.gui.conftest import Asker
-from tests.gui.gui_helpers import get_token, retype, send, sso_calls, token_calls
+from tests.gui.gui_helpers import editor, get_token, retype, send, sso_calls, token_calls
 
 
 def _countdown(window: MainWindow) -> int:
-    match = re.search(r"(\d+):(\d\d)", window.partner.token_status.text())
-    assert match, window.partner.token_status.text()
+    match = re.search(r"(\d+):(\d\d)", editor(window).token_status.text())
+    assert match, editor(window).token_status.text()
     return int(match[1]) * 60 + int(match[2])
 
 
 def test_get_token_shows_a_live_countdown(qtbot: Any, window: MainWindow) -> None:
-    assert window.partner.token_status.text() == "No token yet."
+    assert editor(window).token_status.text() == "No token yet."
     get_token(qtbot, window)
     assert "bearer token was received" in window.result.outcome.text()
     first = _countdown(window)
@@ -36,13 +36,13 @@ def test_get_token_shows_a_live_countdown(qtbot: Any, window: MainWindow) -> Non
 
 def test_editing_the_credentials_forgets_the_token(qtbot: Any, window: MainWindow) -> None:
     get_token(qtbot, window)
-    retype(qtbot, window.partner.username_edit, "9000000002")
-    assert window.partner.token_status.text() == "No token yet."
+    retype(qtbot, editor(window).username_edit, "9000000002")
+    assert editor(window).token_status.text() == "No token yet."
 
 
 def test_lockout_confirmation_after_two_failed_logins(qtbot: Any, window: MainWindow,
                                                       sandbox: Sandbox, asker: Asker) -> None:
-    retype(qtbot, window.partner.password_edit, "wrong-password")
+    retype(qtbot, editor(window).password_edit, "wrong-password")
     for failures in (1, 2):
         get_token(qtbot, window)
         assert "refused the login details" in window.result.outcome.text()
@@ -58,7 +58,7 @@ def test_lockout_confirmation_after_two_failed_logins(qtbot: Any, window: MainWi
     assert token_calls(sandbox) == 2
     assert "one more failure will lock" in window.result.outcome.text()
 
-    retype(qtbot, window.partner.password_edit, DEMO.password)  # fixed; still confirmed
+    retype(qtbot, editor(window).password_edit, DEMO.password)  # fixed; still confirmed
     asker.answer = True
     get_token(qtbot, window)
     assert len(asker.calls) == 2
@@ -69,7 +69,7 @@ def test_lockout_confirmation_after_two_failed_logins(qtbot: Any, window: MainWi
 
 def test_send_asks_before_a_risky_login(qtbot: Any, window: MainWindow, sandbox: Sandbox,
                                         asker: Asker) -> None:
-    retype(qtbot, window.partner.password_edit, "wrong-password")
+    retype(qtbot, editor(window).password_edit, "wrong-password")
     for _ in range(2):
         send(qtbot, window)
         assert "refused the login details" in window.result.outcome.text()
@@ -78,7 +78,7 @@ def test_send_asks_before_a_risky_login(qtbot: Any, window: MainWindow, sandbox:
     assert "locked" in asker.texts()
     assert token_calls(sandbox) == 2 and sso_calls(sandbox) == 0
     assert "one more failure" in window.result.outcome.text()
-    retype(qtbot, window.partner.password_edit, DEMO.password)
+    retype(qtbot, editor(window).password_edit, DEMO.password)
     asker.answer = True
     send(qtbot, window)
     qtbot.waitUntil(lambda: not window.busy and "Success" in window.result.outcome.text(),
@@ -114,10 +114,10 @@ def test_copy_as_curl_is_redacted(qtbot: Any, window: MainWindow, asker: Asker) 
 def test_production_marker_and_confirmation(qtbot: Any, window: MainWindow, sandbox: Sandbox,
                                             asker: Asker) -> None:
     assert not window.production_banner.isVisible()
-    combo = window.partner.environment_combo
+    combo = editor(window).environment_combo
     combo.setCurrentIndex(combo.findData(Environment.PRODUCTION.value))
     assert window.production_banner.isVisible()
-    assert window.partner.production_badge.isVisible()
+    assert editor(window).production_badge.isVisible()
     assert "PRODUCTION" in window.production_banner.text()
 
     asker.answer = False
@@ -137,7 +137,7 @@ def test_a_copy_of_the_profile_cannot_add_failures(qtbot: Any, window: MainWindo
                                                    sandbox: Sandbox, asker: Asker) -> None:
     """File → Duplicate profile sends the same login: the count is per login, not per name."""
     window.profiles.new_profile()  # the user's own profile (the demo counts apart)
-    p = window.partner
+    p = editor(window)
     for edit, text in ((p.name_edit, "Team UAT"), (p.base_url_edit, sandbox.base_url),
                        (p.partner_id_edit, DEMO.partner_id), (p.username_edit, DEMO.username),
                        (p.oauth_client_edit, DEMO.oauth_client_id),

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from enkash_desktop.core.validation import id_warning
 from enkash_desktop.gui.main_window import MainWindow
-from tests.gui.gui_helpers import retype
+from tests.gui.gui_helpers import editor, retype
 
 CARDHOLDER_CASES = [
     ("card_account_id", "", "Card account id is required."),
@@ -38,7 +38,7 @@ PROFILE_CASES = [
 
 
 def _edit(window: MainWindow, key: str) -> QLineEdit:
-    for rows in (*window.partner.rows, window.cardholder.rows):
+    for rows in (*editor(window).rows, window.cardholder.rows):
         if key in rows.inputs:
             widget = rows.inputs[key]
             assert isinstance(widget, QLineEdit)
@@ -90,7 +90,7 @@ def test_unusual_id_warns_but_does_not_block(qtbot: Any, window: MainWindow) -> 
 
 def test_untouched_empty_fields_stay_quiet(qtbot: Any, make_window: Any) -> None:
     window = make_window(with_sandbox=False)
-    assert window.partner.profile_combo.currentIndex() == -1  # a new, unsaved profile
+    assert editor(window).profile_combo.currentIndex() == -1  # a new, unsaved profile
     assert window.partner.message("base_url") == ""
     assert window.cardholder.message("card_account_id") == ""
     assert not window.send_button.isEnabled()
