@@ -7,9 +7,10 @@
 The parent process starts ``xvfb-run -a`` with the real ``xcb`` platform and a screen of the
 given size, and runs this same script with ``--child``; the child drives the real
 application start-up (`--demo`) at the size it chooses for that screen, presses Send, waits
-for the result, saves ``window.grab()`` and writes what a person would check by eye next to
-it (``<out>.json``), and the profile editor beside it (``<out>-editor.png``): the window's frame, the screen's available area, and every horizontal
-scroll bar that is showing.
+for the result and saves ``window.grab()``. Next to it go what a person would check by eye
+(``<out>.json``: the window's frame, the screen's available area and every horizontal
+scroll bar that is showing) and the profile editor as Edit profile opens it
+(``<out>-editor.png``).
 """
 
 from __future__ import annotations
