@@ -293,3 +293,24 @@ def test_the_policy_sets_when_a_copied_link_leaves_the_clipboard(
         seconds: float) -> None:
     window = start_with_policy(policy)
     assert window.result.clipboard_guard.seconds == seconds
+
+
+def test_a_managed_profile_says_what_the_administrator_set(
+        qtbot: Any, start_with_policy: Callable[..., MainWindow]) -> None:
+    window = start_with_policy({"profiles": [{
+        "name": "Team UAT", "environment": "uat", "base_url": "https://pay-uat.enkash.in",
+        "partner_id": "CRMXWB3ZM"}]})
+    bar = window.profile_bar.combo
+    bar.setCurrentIndex(bar.findText("Team UAT"))
+    bar.activated.emit(bar.currentIndex())  # chosen on the main view
+    qtbot.waitUntil(lambda: window.profile_bar.badge.text() == "UAT", timeout=5000)
+    panel = editor(window)
+    dialog = window.partner.editor
+    assert dialog is not None
+    assert not dialog.managed_note.isHidden()
+    assert "Set by your administrator" in dialog.managed_note.text()
+    assert panel.base_url_edit.isReadOnly()
+    bar.setCurrentIndex(bar.findText("Demo (sandbox)"))
+    bar.activated.emit(bar.currentIndex())
+    qtbot.waitUntil(lambda: window.profile_bar.badge.text() == "DEMO", timeout=5000)
+    assert dialog.managed_note.isHidden()
