@@ -1,5 +1,6 @@
 """cURL in and out: copy the SSO call as a command (secrets masked, or after a question
-with them), and fill the form from a pasted command (its secrets only after a yes)."""
+with them), and fill the form from a pasted command after a preview of what changes (its
+secrets only when the user ticks them in)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
 from enkash_desktop import core
+from enkash_desktop.core.fields import ID_KEYS
 
 from . import dialogs
 from .texts import tr_core
@@ -18,15 +20,17 @@ from .texts import tr_core
 if TYPE_CHECKING:
     from enkash_desktop.core.client import EnkashClient
     from enkash_desktop.core.curl_import import CurlImport
-    from enkash_desktop.core.models import Profile
+    from enkash_desktop.core.curl_plan import CurlPlan
 
     from .cardholder_form import CardholderForm
+    from .curl_paste import CurlPreview, PasteCurlDialog
     from .profile_editor import ProfileDraft
     from .shell import Shell
 
 
 class CurlActions(QObject):
-    """Edit → Copy as cURL, Copy as cURL with secrets, Paste cURL, and Ctrl+V in the form."""
+    """Edit → Copy as cURL, Copy as cURL with secrets, Paste cURL, and Ctrl+V in the form
+    (one preview for both pastes)."""
 
     def __init__(self, shell: Shell, *, partner: ProfileDraft, cardholder: CardholderForm,
                  client: Callable[[], EnkashClient], busy: Callable[[], bool],
@@ -42,6 +46,8 @@ class CurlActions(QObject):
         self.host_refusal: Callable[[str], str] | None = None
         # Whether copying with secrets is allowed (the administrator may turn it off).
         self.allow_copy_with_secrets: Callable[[], bool] = lambda: True
+        # The Paste cURL preview while it is open.
+        self.preview_dialog: PasteCurlDialog | None = None
 
     # -- copying ---------------------------------------------------------------------------
 
@@ -84,32 +90,29 @@ class CurlActions(QObject):
 
     # -- pasting ---------------------------------------------------------------------------
 
-    def ask_curl_text(self, initial: str) -> str | None:
-        """The command to import, from a small dialog (tests replace this method)."""
-        from .curl_paste import ask_curl_text
-
-        return ask_curl_text(self._shell.widget(), initial)
-
     def paste_curl(self) -> None:
-        """Edit → Paste cURL…: a text box prefilled from the clipboard, then import it."""
+        """Edit → Paste cURL…: the preview, prefilled from the clipboard when it holds a
+        curl command."""
         if not self._shell.ready or self._busy():
             return
         from .curl_paste import looks_like_curl
 
         clipboard = QGuiApplication.clipboard().text()
-        text = self.ask_curl_text(clipboard if looks_like_curl(clipboard) else "")
-        if text and text.strip():
-            self.import_curl(text)
+        self.open_preview(clipboard if looks_like_curl(clipboard) else "")
 
-    def paste_into_empty_form(self) -> bool:
-        """Ctrl+V in the cardholder form: a row of ids copied from a spreadsheet fills all
-        three fields; a curl command is imported when the form is empty."""
+    def paste_into_form(self) -> bool:
+        """Ctrl+V (or the menu's Paste) in a cardholder field: a row of ids copied from a
+        spreadsheet fills all three fields; a curl command opens the Paste cURL preview,
+        whether the form is empty or filled, and the field is left as it was. True when
+        the paste was handled here (the field then does not paste)."""
+        if self._busy() or not self._shell.ready:
+            return False
         from enkash_desktop.core.validation import split_id_row
 
         from .curl_paste import looks_like_curl
 
         text = QGuiApplication.clipboard().text()
-        ids = split_id_row(text) if not self._busy() and self._shell.ready else None
+        ids = split_id_row(text)
         if ids is not None:
             from enkash_desktop.core.models import Cardholder
 
@@ -118,21 +121,45 @@ class CurlActions(QObject):
             self._cardholder.focus_first()
             self._shell.status(self.tr("The three ids were pasted from one row."))
             return True
-        if not self._cardholder.is_empty() or not looks_like_curl(text) or self._busy() \
-                or not self._shell.ready:
+        if not looks_like_curl(text):
             return False
         try:
-            self.import_curl(text)
+            self.open_preview(text)
         except Exception as exc:  # a bug: reported, but the command is never pasted raw
             sys.excepthook(type(exc), exc, exc.__traceback__)
         return True
 
-    def _parse(self, text: str, title: str) -> CurlImport | None:
-        """The command as the core reads it (with the profile's key for an encrypted body);
-        None after telling the user why it cannot be used."""
+    def open_preview(self, text: str) -> PasteCurlDialog:
+        """Show the Paste cURL preview for ``text`` (window-modal); Import applies it,
+        Cancel leaves everything as it was."""
+        from .curl_paste import PasteCurlDialog, describe_plan
+
+        if self.preview_dialog is not None:
+            self.preview_dialog.close()
+        dialog = PasteCurlDialog(
+            text, self.preview,
+            lambda plan: describe_plan(plan, self._partner.profile().base_url),
+            self._shell.widget())
+        self.preview_dialog = dialog
+        dialog.accepted.connect(lambda: self._import(dialog))
+        dialog.finished.connect(lambda _code: self._forget(dialog))
+        dialog.open()
+        return dialog
+
+    def _forget(self, dialog: PasteCurlDialog) -> None:
+        if self.preview_dialog is dialog:
+            self.preview_dialog = None
+        dialog.deleteLater()
+
+    def preview(self, text: str) -> CurlPreview:
+        """What importing ``text`` would change in the form as it is now, or why it cannot
+        be imported (a sentence). Changes nothing."""
         from enkash_desktop.core.crypto import derive_key
         from enkash_desktop.core.curl_import import parse_curl
+        from enkash_desktop.core.curl_plan import plan_import
         from enkash_desktop.core.models import PayloadEncryption
+
+        from .curl_paste import CurlPreview
 
         profile = self._partner.profile()
         key: bytes | None = None
@@ -144,94 +171,56 @@ class CurlActions(QObject):
         try:
             imported = parse_curl(text, decrypt_key=key)
         except core.EnkashError as exc:
-            self._refuse(title, tr_core(exc.message))
-            return None
+            return CurlPreview(None, tr_core(exc.message))
         refusal = self.host_refusal(imported.base_url) if self.host_refusal else ""
         if refusal:
-            self._refuse(title, self.tr("The command was not imported. %s") % tr_core(refusal))
-            return None
-        return imported
+            return CurlPreview(None, self.tr("This command cannot be imported. %s")
+                               % tr_core(refusal))
+        holder = self._cardholder.cardholder()
+        current = {"base_url": profile.base_url, "partner_id": profile.partner_id,
+                   **{field: getattr(holder, field) for field in ID_KEYS}}
+        return CurlPreview(plan_import(imported, current, managed=profile.managed))
 
-    def _refuse(self, title: str, message: str) -> None:
-        dialogs.inform(self._shell.widget(), title, message, warning=True)
-        self._shell.status(message)
+    def _import(self, dialog: PasteCurlDialog) -> None:
+        """Apply the accepted preview, worked out again for the form as it is now."""
+        plan, problem = self.preview(dialog.text())
+        if plan is None:  # the form changed under the dialog (a policy, a profile)
+            dialogs.inform(self._shell.widget(), self.tr("Paste cURL"), problem, warning=True)
+            self._shell.status(problem)
+            return
+        self.apply(plan, use_secrets=dialog.use_secrets and bool(plan.secrets))
 
-    def import_curl(self, text: str) -> bool:
-        """Fill the form from a curl command; secrets only after the user says yes.
-
-        Base URL and partner id go to the profile, the ids to the cardholder form, and the
-        Authorization and Cookie only into the profile's secret fields (never the history or
-        the log). Everything the core noticed is shown; nothing is dropped silently.
-        """
+    def apply(self, plan: CurlPlan, *, use_secrets: bool) -> None:
+        """Fill the form as ``plan`` says: the base URL and partner id into the profile,
+        the ids into the cardholder form, and the command's Authorization and Cookie, when
+        ``use_secrets``, only into the profile's secret fields (never the history or the
+        log)."""
         from dataclasses import replace
 
-        from .curl_paste import import_notes
-
-        title = self.tr("Paste cURL")
-        imported = self._parse(text, title)
-        if imported is None:
-            return False
-        notes = self._fill_profile(self._partner.profile(), imported)
+        for key in ("base_url", "partner_id"):
+            change = plan.change(key)
+            if change is not None:
+                self._partner.set_text(key, change.new)
         admin = self._cardholder.cardholder().admin  # a curl command does not say
-        self._cardholder.load(replace(imported.cardholder, admin=admin))
-        if imported.has_secrets:
-            notes += self._offer_secrets(imported)
-        notes += import_notes(imported)
+        self._cardholder.load(replace(plan.imported.cardholder, admin=admin))
+        if use_secrets:
+            self._use_secrets(plan.imported)
         self._revalidate()
-        self._cardholder.focus_first()
-        if notes:
-            dialogs.inform(self._shell.widget(), title,
-                           self.tr("The request was imported. Please check these points "
-                                   "before you send:"),
-                           informative="\n".join(f"• {note}" for note in notes))
-        self._shell.status(self.tr("The request was imported from the curl command. Check it "
-                                   "and press Send."))
-        return True
+        empty = self._cardholder.first_empty()
+        if empty is not None:
+            empty.setFocus()
+        else:
+            self._cardholder.focus_first()
+        status = self.tr("The request was imported from the curl command. Check it and "
+                         "press Send.")
+        if plan.secrets and not use_secrets:
+            status += " " + self.tr("The command's secrets were not used.")
+        self._shell.status(status)
 
-    def _fill_profile(self, profile: Profile, imported: CurlImport) -> list[str]:
-        """Base URL and partner id into the profile (not a managed one's URL); the notes."""
-        notes: list[str] = []
-        base_url = imported.base_url.rstrip("/")
-        if base_url != profile.base_url.strip().rstrip("/"):
-            from enkash_desktop.core.curl_import import is_placeholder_host
-
-            if is_placeholder_host(base_url):
-                notes.append(self.tr("The command calls %s, a placeholder from EnKash's "
-                                     "documentation, so the profile's base URL was kept.")
-                             % base_url)
-            elif profile.managed:
-                notes.append(self.tr("The command calls %s, but this profile's base URL is "
-                                     "set by your administrator, so it was kept.") % base_url)
-            else:
-                if profile.base_url.strip():
-                    notes.append(self.tr("The base URL was changed from %s to %s.")
-                                 % (profile.base_url.strip(), base_url))
-                self._partner.set_text("base_url", base_url)
-        if imported.partner_id and imported.partner_id != profile.partner_id.strip():
-            if profile.partner_id.strip():
-                notes.append(self.tr("The partner id was changed from %s to %s.")
-                             % (profile.partner_id.strip(), imported.partner_id))
-            self._partner.set_text("partner_id", imported.partner_id)
-        return notes
-
-    def _offer_secrets(self, imported: CurlImport) -> list[str]:
-        """Ask before the command's Authorization and Cookie replace the profile's."""
+    def _use_secrets(self, imported: CurlImport) -> None:
+        """The command's Authorization and Cookie replace the profile's (the user said so)."""
         from dataclasses import replace
 
-        found = [name for name, value in ((self.tr("a bearer token (Authorization)"),
-                                           imported.authorization),
-                                          (self.tr("a cookie"), imported.cookie)) if value]
-        if not dialogs.ask(
-                self._shell.widget(), self.tr("Use the command's secrets"),
-                self.tr("The command contains %s. Put them in this profile's secret "
-                        "fields?") % self.tr(" and ").join(found),
-                informative=self.tr("They go only into the Manual token fields of the "
-                                    "profile, replacing what is there; they are never "
-                                    "written to the history or the log. Choose Cancel "
-                                    "to keep the current secrets."),
-                accept_label=self.tr("Use the secrets")):
-            return [self.tr("The command's secrets were not used; the profile's secret "
-                            "fields were left as they were.")]
         from enkash_desktop.store.logs import remember_secrets
 
         secrets = self._partner.secrets()
@@ -239,4 +228,3 @@ class CurlActions(QObject):
                       cookie=imported.cookie or secrets.cookie)
         remember_secrets(new.values())
         self._partner.load_secrets(new)
-        return []

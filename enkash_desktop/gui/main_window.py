@@ -383,8 +383,8 @@ class MainWindow(QMainWindow):
         """Python event filters, installed with the storage (after the first paint)."""
         if self._curl_filter is not None:
             return
-        # Ctrl+V in an empty cardholder form with a curl command on the clipboard imports it.
-        self._curl_filter = PasteFilter(self.curl.paste_into_empty_form, self)
+        # A curl command pasted into the cardholder form opens the Paste cURL preview.
+        self._curl_filter = PasteFilter(self.curl.paste_into_form, self)
         self.cardholder.filter_inputs(self._curl_filter)
         # A light/dark switch redraws the eyes of the masked fields in the new palette.
         self.installEventFilter(PaletteWatcher(self._refresh_secret_icons, self))

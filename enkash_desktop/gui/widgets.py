@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QSizePolicy,
     QToolButton,
     QWidget,
@@ -183,8 +184,10 @@ class Banner(QLabel):
 
 
 class PasteFilter(QObject):
-    """Hands the paste shortcut (Ctrl+V) to ``handle()`` first; the field pastes as usual
-    unless ``handle`` returns True (the window imports a curl command into an empty form)."""
+    """Hands a paste into the watched line edits to ``handle()`` first: the paste shortcut
+    (Ctrl+V, Shift+Insert) and the context menu's Paste. The field pastes as usual unless
+    ``handle`` returns True (the window opens the Paste cURL preview, or fills a row of
+    ids)."""
 
     def __init__(self, handle: Callable[[], bool], parent: QObject | None = None) -> None:
         from PySide6.QtCore import QEvent  # here, not at the top: see PaletteWatcher
@@ -193,14 +196,38 @@ class PasteFilter(QObject):
         super().__init__(parent)
         self._handle = handle
         self._key_press = QEvent.Type.KeyPress
+        self._context_menu = QEvent.Type.ContextMenu
         self._key_event = QKeyEvent
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == self._key_press and isinstance(event, self._key_event) \
+        kind = event.type()
+        if kind == self._key_press and isinstance(event, self._key_event) \
                 and event.matches(QKeySequence.StandardKey.Paste) and self._handle():
             event.accept()
             return True
+        if kind == self._context_menu and isinstance(watched, QLineEdit):
+            from PySide6.QtGui import QContextMenuEvent
+
+            if isinstance(event, QContextMenuEvent):
+                menu = self.context_menu(watched)
+                menu.exec(event.globalPos())
+                menu.deleteLater()
+                return True
         return super().eventFilter(watched, event)
+
+    def context_menu(self, edit: QLineEdit) -> QMenu:
+        """The field's own context menu, whose Paste goes through ``handle`` first."""
+        menu = edit.createStandardContextMenu()
+        paste = menu.findChild(QAction, "edit-paste")
+        if paste is not None:
+
+            def handle_paste() -> None:
+                if not self._handle():
+                    edit.paste()
+
+            paste.triggered.disconnect()
+            paste.triggered.connect(handle_paste)
+        return menu
 
 
 class PaletteWatcher(QObject):

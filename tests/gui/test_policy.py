@@ -113,11 +113,12 @@ def test_policy_locks_the_window_and_refuses_foreign_hosts(
     retype(qtbot, editor(window).base_url_edit, sandbox.base_url)
     before = window.cardholder.cardholder()
     QApplication.clipboard().setText(SAMPLE)
-    window.curl.ask_curl_text = lambda initial: initial  # type: ignore[method-assign]
-    window.curl.paste_curl()
-    refused = [c for c in asker.calls if c["title"] == "inform"]
-    assert refused and "was not imported" in refused[-1]["text"]
-    assert "test.your-api-server.com" in refused[-1]["text"]
+    window.paste_curl_action.trigger()
+    preview = window.curl.preview_dialog
+    assert preview is not None and not preview.import_button.isEnabled()
+    assert "cannot be imported" in preview.preview_label.text()
+    assert "test.your-api-server.com" in preview.preview_label.text()
+    preview.reject()
     assert editor(window).base_url_edit.text() == sandbox.base_url
     assert window.cardholder.cardholder() == before
 
