@@ -7,7 +7,7 @@ from typing import TypeVar
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from .qtprops import set_enum
-from .widgets import FieldMessage
+from .widgets import FieldMessage, message_line_height
 
 
 def plain_label(label: str) -> str:
@@ -17,15 +17,22 @@ def plain_label(label: str) -> str:
 _W = TypeVar("_W", bound=QWidget)
 
 
+# The gap between an input and its message line.
+_MESSAGE_GAP = 2
+
+
 class FieldRows:
     """Rows of a form: a label (the input's buddy), the input and a message line under it.
 
-    A row's message line is made the first time it has something to say: most fields never
-    do, and the window starts quicker without a hidden label per field.
+    Every row keeps the room of its message line from the start (a bottom margin of its
+    column), so a message that appears never moves the fields below. The line itself is
+    made the first time the row has something to say, and then takes that room: most fields
+    never do, and the window starts quicker without a label per field.
     """
 
     def __init__(self, layout: QFormLayout) -> None:
         self.layout = layout
+        self.line_height = message_line_height()
         self.inputs: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
         self.messages: dict[str, FieldMessage] = {}
@@ -41,8 +48,8 @@ class FieldRows:
             widget.setToolTip(help_text)
             widget.setAccessibleDescription(help_text)
         column = QVBoxLayout()  # a layout, not a widget: one widget fewer to build and paint
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
+        column.setContentsMargins(0, 0, 0, _MESSAGE_GAP + self.line_height)
+        column.setSpacing(_MESSAGE_GAP)
         if extra is not None:
             row = QHBoxLayout()
             row.setSpacing(6)
@@ -61,17 +68,19 @@ class FieldRows:
         return widget
 
     def message(self, key: str) -> str:
-        """The message shown under field ``key`` (empty when none)."""
+        """The message shown under field ``key``, whole (empty when none)."""
         message = self.messages.get(key)
-        return message.text() if message is not None else ""
+        return message.message if message is not None else ""
 
     def show(self, key: str, text: str, kind: str = "error") -> None:
         message = self.messages.get(key)
         if message is None:
             if not text:
                 return
-            message = self.messages[key] = FieldMessage()
-            self.columns[key].addWidget(message)
+            message = self.messages[key] = FieldMessage(self.line_height)
+            column = self.columns[key]
+            column.setContentsMargins(0, 0, 0, 0)  # the line takes the room kept for it
+            column.addWidget(message)
         message.show_message(text, kind)
         widget = self.inputs[key]
         widget.setAccessibleDescription(text or widget.toolTip())  # the help, when no message

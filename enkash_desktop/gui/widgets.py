@@ -10,6 +10,7 @@ from PySide6.QtGui import (
     QAction,
     QBrush,
     QColor,
+    QFont,
     QIcon,
     QKeySequence,
     QPainter,
@@ -33,6 +34,7 @@ from .qtprops import set_enum
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QResizeEvent
 
 
 # Accents chosen to read on both light and dark palettes; everything else uses palette roles.
@@ -132,32 +134,71 @@ class SecretLineEdit(QLineEdit):
             self.toggle_action.setToolTip(self.tr("Show the value (Alt+F8)"))
 
 
-class FieldMessage(QLabel):
-    """The line under a field: an error (red), a warning (amber), or nothing (hidden)."""
+def message_font(base: QFont) -> QFont:
+    """The font of the line under a field: ``base`` a little smaller."""
+    font = QFont(base)
+    font.setPointSizeF(max(7.0, base.pointSizeF() * 0.9))
+    return font
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+def message_line_height() -> int:
+    """The height of the line under a field, for the application's font (worked out once
+    per font: every form row keeps this much room from the start)."""
+    from PySide6.QtGui import QFontMetrics, QGuiApplication
+
+    font = QGuiApplication.font()
+    key = font.toString()
+    height = _LINE_HEIGHTS.get(key)
+    if height is None:
+        height = _LINE_HEIGHTS[key] = QFontMetrics(message_font(font)).height()
+    return height
+
+
+_LINE_HEIGHTS: dict[str, int] = {}
+
+
+class FieldMessage(QLabel):
+    """The line under a field: an error (red), a warning (amber), or nothing (blank).
+
+    One line of a fixed height, in the room its row kept from the start, so a message never
+    moves the fields below. A message too long for the line ends in "…"; its whole text is
+    the line's tooltip and accessible name (and the field's accessible description).
+    """
+
+    def __init__(self, height: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWordWrap(True)
         set_enum(self, "textFormat", "PlainText")
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        font = self.font()
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
-        self.setFont(font)
+        # The width is the column's, whatever the text: a long message never widens a form.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(height)
+        self.setFont(message_font(self.font()))
         self.kind = ""
-        self.hide()
+        self.message = ""
 
     def show_message(self, text: str, kind: str = "error") -> None:
-        """Show ``text`` as an ``"error"`` or a ``"warning"``; an empty text hides the line."""
-        if not text:
-            self.kind = ""
-            self.clear()
-            self.hide()
-            return
-        self.kind = kind
-        color = ERROR_COLOR if kind == "error" else WARNING_COLOR
-        self.setStyleSheet(f"color: {color.name()};")
-        self.setText(text)
-        self.show()
+        """Show ``text`` as an ``"error"`` or a ``"warning"``; an empty text blanks the line."""
+        self.message = text
+        self.kind = kind if text else ""
+        if text:
+            color = ERROR_COLOR if kind == "error" else WARNING_COLOR
+            style = f"color: {color.name()};"
+            if self.styleSheet() != style:
+                self.setStyleSheet(style)
+        self.setToolTip(text)
+        self.setAccessibleName(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        from PySide6.QtCore import Qt
+
+        shown = self.fontMetrics().elidedText(self.message, Qt.TextElideMode.ElideRight,
+                                              max(0, self.width()))
+        if shown != self.text():
+            self.setText(shown)
 
 
 class Banner(QLabel):

@@ -1,11 +1,12 @@
-"""Validation as the user types: the core's messages beside each field, Send disabled."""
+"""Validation as the user types: the core's messages under each field (never moving the
+fields), Send disabled."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from enkash_desktop.core.validation import id_warning
 from enkash_desktop.gui.main_window import MainWindow
@@ -95,3 +96,66 @@ def test_untouched_empty_fields_stay_quiet(qtbot: Any, make_window: Any) -> None
     assert window.cardholder.message("card_account_id") == ""
     assert not window.send_button.isEnabled()
     assert "is required" in window.send_button.toolTip()
+
+
+def _positions(window: MainWindow) -> dict[str, int]:
+    """Where every input is: the cardholder's (and Send) in the window, the profile's in its
+    panel (which scrolls)."""
+    from PySide6.QtCore import QPoint
+
+    QApplication.processEvents()  # the layouts settle
+    out = {key: widget.mapTo(window, QPoint(0, 0)).y()
+           for key, widget in window.cardholder.rows.inputs.items()}
+    out["send"] = window.send_button.mapTo(window, QPoint(0, 0)).y()
+    out["result"] = window.result.mapTo(window, QPoint(0, 0)).y()
+    for rows in window.partner.rows:
+        out.update((key, widget.mapTo(window.partner, QPoint(0, 0)).y())
+                   for key, widget in rows.inputs.items())
+    out["get_token"] = window.partner.get_token_button.mapTo(window.partner, QPoint(0, 0)).y()
+    return out
+
+
+@pytest.mark.parametrize(("key", "text", "expected"), CARDHOLDER_CASES + PROFILE_CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in
+                              enumerate(CARDHOLDER_CASES + PROFILE_CASES)])
+def test_a_message_never_moves_the_fields(qtbot: Any, window: MainWindow, key: str,
+                                          text: str, expected: str) -> None:
+    before = _positions(window)
+    edit = _edit(window, key)
+    good = edit.text()
+    retype(qtbot, edit, text)
+    assert _message(window, key).startswith(expected)
+    assert _positions(window) == before
+    retype(qtbot, edit, good)  # and the line going blank moves nothing either
+    assert _message(window, key) == ""
+    assert _positions(window) == before
+
+
+def test_every_field_in_error_at_once_moves_nothing(qtbot: Any, window: MainWindow) -> None:
+    before = _positions(window)
+    for key, text, _ in CARDHOLDER_CASES[1:] + PROFILE_CASES:
+        retype(qtbot, _edit(window, key), text)
+    shown = [key for key, _, _ in CARDHOLDER_CASES + PROFILE_CASES if _message(window, key)]
+    assert len(set(shown)) >= 14
+    assert _positions(window) == before
+
+
+def test_a_long_message_is_cut_to_its_line_and_whole_in_the_tooltip(
+        qtbot: Any, window: MainWindow) -> None:
+    edit = window.partner.username_edit
+    retype(qtbot, edit, "9000€")
+    full = window.partner.message("username")
+    assert full == "Login user contains characters that cannot be sent in a header."
+    line = window.partner.login_rows.messages["username"]
+    assert line.height() == line.fontMetrics().height()  # one line, the room kept for it
+    window.partner_scroll.setFixedWidth(300)  # a narrow pane: the text cannot fit
+    QApplication.processEvents()
+    assert line.text().endswith("…") and len(line.text()) < len(full)
+    assert line.fontMetrics().horizontalAdvance(line.text()) <= line.width()
+    assert line.toolTip() == full and line.accessibleName() == full
+    assert full in edit.accessibleDescription()  # what a screen reader says on the field
+    window.partner_scroll.setMinimumWidth(0)
+    window.partner_scroll.setMaximumWidth(16777215)
+    window.main_splitter.setSizes([900, 400])
+    QApplication.processEvents()
+    assert line.text() == full  # wide enough again: whole
