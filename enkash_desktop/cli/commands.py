@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 
 
 def _cmd_send(args: argparse.Namespace) -> int:
+    if not args.demo:
+        return _send(args)
+    # The demo's simulator outlives the call: the portal link it printed is served by it.
+    from enkash_desktop.sandbox import Sandbox
+
+    with Sandbox() as sandbox:
+        code = _send(args, sandbox.base_url)
+        if code == 0 and not args.json:
+            from .demo import keep_running_for_the_link
+
+            keep_running_for_the_link()
+    return code
+
+
+def _send(args: argparse.Namespace, sandbox_url: str = "") -> int:
     from enkash_desktop.core import Cardholder, EnkashError
     from enkash_desktop.core.validation import validate_cardholder
 
@@ -42,7 +57,7 @@ def _cmd_send(args: argparse.Namespace) -> int:
         cardholder = Cardholder(*ids, admin=args.admin)
     try:
         cardholder = validate_cardholder(cardholder)
-        with _target(args) as (profile, secrets, failures), \
+        with _target(args, sandbox_url) as (profile, secrets, failures), \
                 _client(profile, secrets, failures) as client, _recording(args) as recorder:
             from enkash_desktop.service.calls import send_and_record
 
@@ -62,7 +77,7 @@ def _cmd_send(args: argparse.Namespace) -> int:
         print(f"SSO token minted in {result.elapsed_ms:.0f} ms "
               f"(HTTP {result.http_status}, response code {result.response_code}).")
         if result.sso_url:
-            print(f"Portal link: {result.sso_url}")
+            print(f"Portal link: {result.sso_url}", flush=True)
         else:
             print(f"SSO token: {result.sso_token}")
             print(_no_link_notice(args, profile.name), file=sys.stderr)

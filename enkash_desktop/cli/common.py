@@ -66,8 +66,10 @@ def _env_secrets(base: Secrets) -> Secrets:
 
 
 @contextlib.contextmanager
-def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, FailureCounter]]:
-    """The profile, secrets and failure counter the command works with.
+def _target(args: argparse.Namespace, sandbox_url: str = ""
+            ) -> Iterator[tuple[Profile, Secrets, FailureCounter]]:
+    """The profile, secrets and failure counter the command works with. With --demo, the
+    simulator at ``sandbox_url`` (one started here when none is given, and stopped after).
 
     Raises EnkashError (BAD_INPUT) when no profile can be found.
     """
@@ -86,10 +88,10 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, Failur
         overrides["encryption"] = PayloadEncryption(KEY_RULES[args.key_rule])
 
     if args.demo:
-        from enkash_desktop.sandbox import Sandbox, demo_profile, demo_secrets
+        from enkash_desktop.sandbox import demo_profile, demo_secrets
 
-        with Sandbox() as sb:
-            profile = demo_profile(sb.base_url).with_changes(**overrides)
+        with contextlib.nullcontext(sandbox_url) if sandbox_url else _sandbox_url() as url:
+            profile = demo_profile(url).with_changes(**overrides)
             if overrides.keys() & {"base_url", "auth_base_url"}:
                 _check_policy(profile, _load_policy())
             yield profile, _env_secrets(demo_secrets()), MemoryFailureCounter()
@@ -129,6 +131,15 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Profile, Secrets, Failur
     profile = Profile(name="command line", environment=Environment.CUSTOM, **overrides)
     _check_policy(profile, effective.policy)
     yield profile, _env_secrets(Secrets()), failures
+
+
+@contextlib.contextmanager
+def _sandbox_url() -> Iterator[str]:
+    """A simulator for this command only: its base URL, and it stops on the way out."""
+    from enkash_desktop.sandbox import Sandbox
+
+    with Sandbox() as sb:
+        yield sb.base_url
 
 
 def _no_keyring_notice(profile_name: str) -> str:

@@ -24,8 +24,10 @@ def run(args: list[str], home: Path, env: dict[str, str] | None = None,
         timeout: float = 60) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("ENKASH_")}
     full_env.update({"ENKASH_DESKTOP_HOME": str(home), **(env or {})})
+    # No terminal on stdin: `send --demo` in a terminal would wait for Enter (its link).
     return subprocess.run([sys.executable, "-m", "enkash_desktop.cli", *args], env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def test_send_demo_json_works_out_of_the_box(tmp_path: Path) -> None:
