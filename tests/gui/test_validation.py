@@ -108,10 +108,11 @@ def _positions(window: MainWindow) -> dict[str, int]:
            for key, widget in window.cardholder.rows.inputs.items()}
     out["send"] = window.send_button.mapTo(window, QPoint(0, 0)).y()
     out["result"] = window.result.mapTo(window, QPoint(0, 0)).y()
-    for rows in window.partner.rows:
-        out.update((key, widget.mapTo(window.partner, QPoint(0, 0)).y())
+    panel = editor(window)  # the profile editor, opened (and built) by the first call
+    for rows in panel.rows:
+        out.update((key, widget.mapTo(panel, QPoint(0, 0)).y())
                    for key, widget in rows.inputs.items())
-    out["get_token"] = window.partner.get_token_button.mapTo(window.partner, QPoint(0, 0)).y()
+    out["get_token"] = panel.get_token_button.mapTo(panel, QPoint(0, 0)).y()
     return out
 
 
@@ -142,20 +143,22 @@ def test_every_field_in_error_at_once_moves_nothing(qtbot: Any, window: MainWind
 
 def test_a_long_message_is_cut_to_its_line_and_whole_in_the_tooltip(
         qtbot: Any, window: MainWindow) -> None:
-    edit = window.partner.username_edit
+    panel = editor(window)
+    dialog = window.partner.editor
+    assert dialog is not None
+    edit = panel.username_edit
     retype(qtbot, edit, "9000€")
     full = window.partner.message("username")
     assert full == "Login user contains characters that cannot be sent in a header."
-    line = window.partner.login_rows.messages["username"]
+    line = panel.login_rows.messages["username"]
     assert line.height() == line.fontMetrics().height()  # one line, the room kept for it
-    window.partner_scroll.setFixedWidth(300)  # a narrow pane: the text cannot fit
+    dialog.setMinimumWidth(0)
+    dialog.resize(380, dialog.height())  # a narrow editor: the text cannot fit
     QApplication.processEvents()
     assert line.text().endswith("…") and len(line.text()) < len(full)
     assert line.fontMetrics().horizontalAdvance(line.text()) <= line.width()
     assert line.toolTip() == full and line.accessibleName() == full
     assert full in edit.accessibleDescription()  # what a screen reader says on the field
-    window.partner_scroll.setMinimumWidth(0)
-    window.partner_scroll.setMaximumWidth(16777215)
-    window.main_splitter.setSizes([900, 400])
+    dialog.resize(900, dialog.height())
     QApplication.processEvents()
     assert line.text() == full  # wide enough again: whole
