@@ -9,8 +9,8 @@ given size, and runs this same script with ``--child``; the child drives the rea
 application start-up (`--demo`) at the size it chooses for that screen, presses Send, waits
 for the result and saves ``window.grab()``. Next to it go what a person would check by eye
 (``<out>.json``: the window's frame, the screen's available area and every horizontal
-scroll bar that is showing) and the profile editor as Edit profile opens it
-(``<out>-editor.png``).
+scroll bar that is showing), the profile editor as Edit profile opens it
+(``<out>-editor.png``) and the History tab (``<out>-history.png``).
 """
 
 from __future__ import annotations
@@ -104,7 +104,6 @@ def child() -> int:
     def save() -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         facts = layout_facts(window)
-        out.with_suffix(".json").write_text(json.dumps(facts, indent=2), encoding="utf-8")
         editor_out = out.with_name(f"{out.stem}-editor.png")
         if window.grab().save(str(out), "PNG"):
             outcome["code"] = 0
@@ -115,6 +114,13 @@ def child() -> int:
         if not panel.window().grab().save(str(editor_out), "PNG"):
             print(f"could not write {editor_out}", file=sys.stderr)
             outcome["code"] = 2
+        panel.window().close()
+        if window.history is not None:  # the History tab, as tall as the window allows
+            window.lower_tabs.setCurrentWidget(window.history)
+            app.processEvents()
+            facts["history"] = layout_facts(window)
+            window.grab().save(str(out.with_name(f"{out.stem}-history.png")), "PNG")
+        out.with_suffix(".json").write_text(json.dumps(facts, indent=2), encoding="utf-8")
         window.close()
         app.quit()
 

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QItemSelection, QLocale, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,8 +39,13 @@ from enkash_desktop.store import CallRecord, HistoryFilter, HistoryStore
 
 from .history_model import (
     COL_CARD_ACCOUNT,
+    COL_CODE,
+    COL_COMPANY,
     COL_ENKASH_CARD,
+    COL_ENVIRONMENT,
+    COL_HTTP,
     COL_MESSAGE,
+    COL_MS,
     COL_TIME,
     HistoryModel,
     history_worker,
@@ -53,6 +58,7 @@ from .history_model import (
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 250
+HIDDEN_AT_FIRST = (COL_ENVIRONMENT, COL_COMPANY, COL_ENKASH_CARD, COL_HTTP, COL_CODE, COL_MS)
 # The "any date" value of the date filters: earlier than any call in a history.
 ANY_DATE = QDate(2000, 1, 1)
 
@@ -135,6 +141,10 @@ class HistoryPanel(QWidget):
         self.outcome_combo.addItem(self.tr("All outcomes"), None)
         for value, label in outcome_labels().items():
             self.outcome_combo.addItem(label, value)
+        self.outcome_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.outcome_combo.setMinimumContentsLength(10)
         outcome_label = QLabel(self.tr("Outcome:"), self)
         outcome_label.setBuddy(self.outcome_combo)
 
@@ -155,17 +165,19 @@ class HistoryPanel(QWidget):
         until_label = QLabel(self.tr("To:"), self)
         until_label.setBuddy(self.until_edit)
 
+        # Two filters a row: the tab sits beside the task, so it stays narrow enough for the
+        # window to fit a 1280-pixel-wide screen.
         filters = QGridLayout()
         filters.addWidget(search_label, 0, 0)
-        filters.addWidget(self.search_edit, 0, 1, 1, 7)
+        filters.addWidget(self.search_edit, 0, 1, 1, 3)
         filters.addWidget(outcome_label, 1, 0)
         filters.addWidget(self.outcome_combo, 1, 1)
         filters.addWidget(profile_label, 1, 2)
         filters.addWidget(self.profile_combo, 1, 3)
-        filters.addWidget(since_label, 1, 4)
-        filters.addWidget(self.since_edit, 1, 5)
-        filters.addWidget(until_label, 1, 6)
-        filters.addWidget(self.until_edit, 1, 7)
+        filters.addWidget(since_label, 2, 0)
+        filters.addWidget(self.since_edit, 2, 1)
+        filters.addWidget(until_label, 2, 2)
+        filters.addWidget(self.until_edit, 2, 3)
         filters.setColumnStretch(1, 1)
         filters.setColumnStretch(3, 1)
         return filters
@@ -196,6 +208,19 @@ class HistoryPanel(QWidget):
         header.resizeSection(COL_TIME, metrics.horizontalAdvance("0000-00-00 00:00:00") + 24)
         for column in (COL_CARD_ACCOUNT, COL_ENKASH_CARD):
             header.resizeSection(column, metrics.horizontalAdvance("M" * 12) + 16)
+        # What fits beside the task without scrolling sideways; the header's menu shows the
+        # others, and the details below hold every field of the selected call.
+        for column in HIDDEN_AT_FIRST:
+            self.table.setColumnHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for column in range(self.model.columnCount()):
+            action = QAction(str(self.model.headerData(column, Qt.Orientation.Horizontal)),
+                             header)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(partial(self._show_column, column))
+            header.addAction(action)
+        header.setToolTip(self.tr("Right-click to choose the columns."))
         table_label = QLabel(self.tr("Calls:"), self)
         table_label.setBuddy(self.table)
 
@@ -279,6 +304,9 @@ class HistoryPanel(QWidget):
         self.clear_button.clicked.connect(self.clear_history)
 
     # -- public API ----------------------------------------------------------------------
+
+    def _show_column(self, column: int, shown: bool) -> None:
+        self.table.setColumnHidden(column, not shown)
 
     def _focus_search(self) -> None:
         self.search_edit.setFocus()
