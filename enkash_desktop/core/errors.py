@@ -10,7 +10,8 @@ Every failure a user can meet is an :class:`EnkashError` with a :class:`ErrorKin
       kind = TOKEN_EXPIRED        HTTP 401: the bearer token is missing, wrong or expired
       kind = LOGIN_FAILED         the token service refused the credentials
       kind = LOCKOUT_RISK         one more failed login could lock the account: confirm first
-      kind = ACCOUNT_LOCKED       the partner's account is locked
+      kind = ACCOUNT_LOCKED       EnKash has locked the login: nothing is sent until
+                                  the user says it is unlocked
       kind = REJECTED             HTTP 4xx, or HTTP 200 with a non-zero response code
       kind = SERVER               HTTP 5xx (including gateway pages)
       kind = UNREADABLE           the reply is not the JSON the API promises
@@ -119,8 +120,9 @@ _TEXTS: dict[ErrorKind, tuple[str, str]] = {
         "Check the credentials carefully, then confirm that you want to try once more.",
     ),
     ErrorKind.ACCOUNT_LOCKED: (
-        "The partner's account is locked after repeated failed logins.",
-        "Ask EnKash support to unlock the account. Do not try again until they have.",
+        "EnKash has locked this login.",
+        "Ask EnKash to unlock it. Once they have, say so in Enkash Desktop; until then no "
+        "login is sent for it.",
     ),
     ErrorKind.REJECTED: (
         "EnKash rejected the request.",
@@ -189,3 +191,12 @@ class EnkashError(Exception):
     def as_dict(self) -> dict[str, str]:
         """The `{kind, message, hint}` object of the `--json` contract."""
         return {"kind": self.kind.value, "message": self.message, "hint": self.hint}
+
+
+def followed_by(first: str, second: str) -> str:
+    """``first`` followed by the sentence ``second``; ``first`` (often the server's own
+    words, as "EnKash said: Bad credentials") is ended with a full stop when it has none."""
+    first = first.rstrip()
+    if first and not first.endswith((".", "!", "?", "…", ")")):
+        first += "."
+    return f"{first} {second}" if first else second

@@ -6,12 +6,19 @@ two profiles, two windows or two `enkash-sso` processes sending the same login s
 count. An attempt that could be the third failure in a row is refused unless the caller
 confirms it. Nothing here ever retries a login.
 
+After the third failure in a row, or a reply saying the account is locked, the identity is
+*locked*: its count stays at :data:`LOCK_AFTER` or more, and every attempt is refused
+(ACCOUNT_LOCKED, nothing sent, no confirmation can override it) until the user says EnKash
+has unlocked it (:func:`unlock`), which starts the count from nothing again. The state is
+the count itself, so it is kept wherever the count is (the store's file: every window and
+process sees it).
+
 Check and reserve are one step: :func:`guarded_attempt` holds the identity's in-flight lock
 for the whole attempt (at most one login per identity is in flight, in every process) and,
 under the counter's own lock, reads the count, decides and writes it one higher before
 anything is sent. The attempt then settles the count: a success resets it, a request that
 certainly never left keeps the old count, and anything else (a failure, a cancel, a crash)
-leaves the failure counted.
+leaves the failure counted; a reply saying the login is locked locks it.
 """
 
 from __future__ import annotations
@@ -31,6 +38,9 @@ if TYPE_CHECKING:
 LOCK_AFTER = 3
 # How long a login waits, beyond its own timeout, for another login of the same identity.
 IN_FLIGHT_MARGIN_S = 5.0
+LOCKED_MESSAGE = "EnKash has locked this login, so no login was sent."
+# Said after the failed login that locked it.
+LOCKED_NOW = "This was the third failed login in a row, so EnKash has now locked this login."
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,8 @@ class MemoryFailureCounter:
 
 
 class LoginAttempt:
-    """How a reserved login attempt ended; unsettled means it counts as a failure."""
+    """How a reserved login attempt ended; unsettled means it counts as a failure (and an
+    ACCOUNT_LOCKED error raised out of the attempt locks the identity at once)."""
 
     def __init__(self) -> None:
         self.outcome: str = "failed"
@@ -141,7 +152,8 @@ class LoginAttempt:
 @contextlib.contextmanager
 def guarded_attempt(counter: FailureCounter, identity: LoginIdentity, *, confirmed: bool,
                     wait_s: float) -> Iterator[LoginAttempt]:
-    """Reserve one login attempt for ``identity``, or raise LOCKOUT_RISK (or TIMEOUT).
+    """Reserve one login attempt for ``identity``, or raise ACCOUNT_LOCKED (a locked
+    identity), LOCKOUT_RISK (a third attempt not confirmed) or TIMEOUT.
 
     The count is raised by one before the caller sends anything, and settled when the block
     ends according to :class:`LoginAttempt`.
@@ -166,25 +178,60 @@ def guarded_attempt(counter: FailureCounter, identity: LoginIdentity, *, confirm
         attempt = LoginAttempt()
         try:
             yield attempt
+        except EnkashError as exc:
+            if exc.kind is ErrorKind.ACCOUNT_LOCKED:  # EnKash says so: locked at once
+                attempt.outcome = "locked"
+            raise
         finally:
             if attempt.outcome == "succeeded":
                 counter.update(identity, lambda _count: 0)
             elif attempt.outcome == "not_sent":
                 counter.update(identity, lambda _count: before)
+            elif attempt.outcome == "locked":
+                counter.update(identity, lambda count: max(count, LOCK_AFTER))
+
+
+def is_locked(failures: int) -> bool:
+    """True when the identity is locked: no login is sent until the user unlocks it."""
+    return failures >= LOCK_AFTER
+
+
+def unlock(counter: FailureCounter, identity: LoginIdentity) -> bool:
+    """The user says EnKash has unlocked ``identity``: forget its failures, so the next
+    failed login counts as the first again. Returns whether it was locked."""
+    was = 0
+
+    def clear(count: int) -> int:
+        nonlocal was
+        was = count
+        return 0
+
+    counter.update(identity, clear)
+    return is_locked(was)
+
+
+
+def locked_error() -> EnkashError:
+    """The refusal of an attempt on a locked identity (nothing was sent); the window and the
+    command line each add how to say it is unlocked."""
+    return EnkashError(ErrorKind.ACCOUNT_LOCKED, LOCKED_MESSAGE, reached_server=False)
+
+
+def is_locked_refusal(error: EnkashError) -> bool:
+    """True for the guard's own refusal of a locked identity (not EnKash's reply)."""
+    return error.kind is ErrorKind.ACCOUNT_LOCKED and not error.reached_server
 
 
 def needs_confirmation(failures: int) -> bool:
     """True when the next failed login could lock the account (it would be the third)."""
-    return failures >= LOCK_AFTER - 1
+    return failures == LOCK_AFTER - 1
 
 
 def check_attempt(failures: int, *, confirmed: bool) -> None:
-    """Raise LOCKOUT_RISK when an attempt needs a confirmation it does not have."""
+    """Raise ACCOUNT_LOCKED for a locked identity (whatever was confirmed), LOCKOUT_RISK
+    when an attempt needs a confirmation it does not have."""
+    if is_locked(failures):
+        raise locked_error()
     if needs_confirmation(failures) and not confirmed:
-        if failures >= LOCK_AFTER:
-            message = (f"{failures} logins in a row have failed, so the account may already "
-                       "be locked; another failure will certainly keep it locked.")
-        else:
-            message = ("Two logins in a row have failed; one more failure will lock the "
-                       "partner's account.")
-        raise EnkashError(ErrorKind.LOCKOUT_RISK, message)
+        raise EnkashError(ErrorKind.LOCKOUT_RISK, "Two logins in a row have failed; one more "
+                          "failure will lock the partner's account.")

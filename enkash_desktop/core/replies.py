@@ -254,6 +254,11 @@ def _expiry_from(data: dict[str, Any], now: float) -> float:
     return now + DEFAULT_TOKEN_LIFETIME_S
 
 
+# EnKash's word for a locked login, in any case: "locked", "User account is locked",
+# "account_locked"; not "blocked" (a gateway's or a card's) nor "unlocked".
+_LOCKED = re.compile(r"(?<![a-z])locked(?![a-z])")
+
+
 def parse_token_reply(status: int, body: bytes, cookie: str = "",
                       now: float | None = None) -> BearerToken:
     """Turn an /oauth/token reply into a :class:`BearerToken`, or raise the right error."""
@@ -268,8 +273,12 @@ def parse_token_reply(status: int, body: bytes, cookie: str = "",
     gateway = gateway_error(status, body)
     if gateway is not None:
         raise gateway
-    if status == 423 or "lock" in error_text:
-        raise EnkashError(ErrorKind.ACCOUNT_LOCKED, detail=detail, http_status=status)
+    if status == 423 or _LOCKED.search(error_text):
+        server = _text(data.get("error_description")) or env.message or _text(data.get("error"))
+        message = "EnKash has locked this login."
+        if server:
+            message += f" EnKash said: {server}"
+        raise EnkashError(ErrorKind.ACCOUNT_LOCKED, message, detail=detail, http_status=status)
     if status >= 500:
         raise error_for_status(status, env.message, detail) or AssertionError
     if status in (400, 401, 403) or data.get("error") or (env.failed and 200 <= status < 300):

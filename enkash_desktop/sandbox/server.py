@@ -259,6 +259,12 @@ class Sandbox:
         with self._lock:
             return set(self._locked)
 
+    def unlock(self, username: str) -> None:
+        """Unlock ``username`` and forget its failed logins, as EnKash support does."""
+        with self._lock:
+            self._locked.discard(username)
+            self._failures.pop(username, None)
+
     def reset(self) -> None:
         """Forget tokens, lockout counts, recorded calls and faults."""
         with self._lock:

@@ -25,6 +25,9 @@ class CallOutcome(NamedTuple):
 
     value: SsoResult | EnkashError
     notice: str = ""
+    # Failed logins in a row for the login identity when the call tried to log in (None when
+    # it did not): a window shows the login as locked from it.
+    failures: int | None = None
 
 
 def send_and_record(client: EnkashClient, cardholder: Cardholder, recorder: CallRecorder | None,
@@ -40,11 +43,13 @@ def send_and_record(client: EnkashClient, cardholder: Cardholder, recorder: Call
     if confirmed_login:
         login = login_and_record(client, recorder, confirmed=True)
         if isinstance(login.value, EnkashError):
-            return CallOutcome(login.value, login.notice)
+            return CallOutcome(login.value, login.notice, login.failures)
+    attempts = client.login_attempts
     result = client.send_sso(cardholder)
     _ = result.reply_redacted, result.request_redacted
     notice = recorder.record(result) if recorder is not None else ""
-    return CallOutcome(result, notice)
+    logged_in = client.login_attempts != attempts
+    return CallOutcome(result, notice, client.login_failures() if logged_in else None)
 
 
 class BatchRecording:
@@ -69,8 +74,16 @@ class LoginOutcome(NamedTuple):
     notice: str = ""
     failures: int = 0  # failed logins in a row for this login identity, after this attempt
 
+    @property
+    def locked(self) -> bool:
+        """True when the login identity is locked: no login is sent until it is unlocked."""
+        from enkash_desktop.core.lockout import is_locked
 
-# Refusals made before anything is sent: not a login, so not in the history.
+        return is_locked(self.failures)
+
+
+# Refusals made before anything is sent: not a login, so not in the history (nor is the
+# refusal of a locked login, an ACCOUNT_LOCKED that never reached the server).
 _NOT_SENT = ("bad_input", "lockout_risk")
 
 
@@ -81,6 +94,7 @@ def login_and_record(client: EnkashClient, recorder: CallRecorder | None, *,
     import time
 
     from enkash_desktop.core.errors import EnkashError
+    from enkash_desktop.core.lockout import is_locked_refusal
     from enkash_desktop.core.login import LoginResult
 
     started = time.time()
@@ -92,8 +106,8 @@ def login_and_record(client: EnkashClient, recorder: CallRecorder | None, *,
         token = exc
     elapsed_ms = (time.perf_counter() - clock) * 1000
     if isinstance(token, EnkashError):
-        if token.kind.value in _NOT_SENT:
-            return LoginOutcome(token)
+        if token.kind.value in _NOT_SENT or is_locked_refusal(token):
+            return LoginOutcome(token, "", client.login_failures())
         result = LoginResult(False, profile.name, profile.environment, started, elapsed_ms,
                              http_status=token.http_status, error=token)
     else:

@@ -34,20 +34,37 @@ class ClientPool:
         if self._client is not None and self._key == key:
             return self._client
         from enkash_desktop.core.client import EnkashClient
-        from enkash_desktop.core.lockout import MemoryFailureCounter
         from enkash_desktop.store.logs import remember_secrets
 
         remember_secrets(secrets.values())  # the log filter masks them wherever they appear
         old = self._client
         if old is not None and id(old) not in self._busy:
             old.close()
-        if demo:
-            failures = self._demo_failures = self._demo_failures or MemoryFailureCounter()
-        else:
-            failures = self.failures = self.failures or MemoryFailureCounter()
-        self._client = EnkashClient(profile, secrets, failures=failures)
+        self._client = EnkashClient(profile, secrets, failures=self._counter(demo))
         self._key = key
         return self._client
+
+    def _counter(self, demo: bool) -> FailureCounter:
+        from enkash_desktop.core.lockout import MemoryFailureCounter
+
+        if demo:
+            self._demo_failures = self._demo_failures or MemoryFailureCounter()
+            return self._demo_failures
+        self.failures = self.failures or MemoryFailureCounter()
+        return self.failures
+
+    def login_failures(self, profile: Profile, *, demo: bool = False) -> int:
+        """Failed logins in a row for ``profile``'s login identity (reads the counter: call
+        it off the GUI thread when the counter is a file)."""
+        from enkash_desktop.core.lockout import LoginIdentity
+
+        return self._counter(demo).failures(LoginIdentity.of(profile))
+
+    def unlock(self, profile: Profile, *, demo: bool = False) -> bool:
+        """The user says EnKash has unlocked ``profile``'s login; whether it was locked."""
+        from enkash_desktop.core.lockout import LoginIdentity, unlock
+
+        return unlock(self._counter(demo), LoginIdentity.of(profile))
 
     def current(self, profile: Profile, secrets: Secrets) -> EnkashClient | None:
         """The client made for exactly these settings, if there is one (no new client)."""

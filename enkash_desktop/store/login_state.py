@@ -5,6 +5,9 @@ before each login (it implements the core's lockout counter protocol). Every pro
 user shares the file: each change is a read-change-write under a file lock, and a login
 holds a second lock of its own identity while it is in flight.
 
+A count of three or more is a locked login (see :mod:`enkash_desktop.core.lockout`): it
+stays in the file until the user says EnKash has unlocked it (the count goes back to 0).
+
 File format 2: ``{"version": 2, "logins": {identity key: count}, "failures": {...}}``.
 ``failures`` holds the counts version 1 kept per profile name: they stay readable after an
 upgrade, and the first login of such a profile takes its old count over (the higher of the
@@ -94,7 +97,8 @@ class FileFailureCounter:
         return self.update(identity, lambda count: count + 1 if failed else 0)
 
     def reset(self, identity: LoginIdentity) -> None:
-        """Forget the identity's failures (after an unlock by EnKash support)."""
+        """Forget the identity's failures (after an unlock by EnKash support); see the
+        core's ``lockout.unlock``, which also says whether it was locked."""
         self.update(identity, lambda _count: 0)
 
     # ------------------------------------------------------------------ file
