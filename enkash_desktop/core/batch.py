@@ -110,7 +110,7 @@ class BatchProgress:
     failed: int
     skipped: int  # already done before this run, or repeated in the input
     remaining: int  # rows still to send or in flight
-    elapsed_s: float
+    elapsed_s: float  # time sending; not the time a pause waited for the user's answer
     eta_s: float | None
 
 
@@ -146,6 +146,7 @@ class _Tracker:
         self.total = total
         self.skipped = skipped
         self.started = time.perf_counter()
+        self.paused_s = 0.0  # spent waiting for the user's answer (not sending)
         self.results: dict[int, bool] = {}
         self.ok = 0
         self._times: deque[float] = deque(maxlen=_ETA_WINDOW)
@@ -169,7 +170,8 @@ class _Tracker:
             eta = remaining / rate
         done = len(self.results)
         return BatchProgress(self.total, done, self.ok, done - self.ok, self.skipped,
-                             remaining, time.perf_counter() - self.started, eta)
+                             remaining, time.perf_counter() - self.started - self.paused_s,
+                             eta)
 
 
 def run_batch(
@@ -282,7 +284,10 @@ class _Run:
             return False
         if self.auth_error is None or not (self.pending or self.retry):
             return True
-        if pause_on_auth is None or not pause_on_auth(self.auth_error) or self.cancel.is_set():
+        asked = time.perf_counter()
+        go_on = pause_on_auth is not None and pause_on_auth(self.auth_error)
+        self.tracker.paused_s += time.perf_counter() - asked
+        if not go_on or self.cancel.is_set():
             self.end = BatchEnd.CANCELLED if self.cancel.is_set() else BatchEnd.AUTHENTICATION
             return True
         self.pending.extendleft(reversed(self.retry))

@@ -4,7 +4,8 @@ The controller takes the profile, secrets and cardholder from the panels, asks t
 :class:`~enkash_desktop.service.ClientPool` for the client, runs the call (and records its
 result through the :class:`~enkash_desktop.service.CallRecorder`) on the worker, and hands
 the outcome to the result view. It asks before a login that could lock the account, counts
-the elapsed time, and keeps the bearer token's countdown up to date.
+the elapsed time (not while a question waits for the user), and keeps the bearer token's
+countdown up to date.
 """
 
 from __future__ import annotations
@@ -319,6 +320,10 @@ class CallController(QObject):
         return False
 
     def _confirm_lockout(self, error: EnkashError) -> bool:
+        # The question is the user's time, not the call's: the elapsed time stops (a yes
+        # starts a new call, with a time of its own).
+        self._elapsed_timer.stop()
+        self._bar.elapsed_label.setText("")
         message = error.message if error.message != error.sentence else self.tr(
             "Two logins in a row have failed. If this login fails too, the partner's account "
             "will be locked.")

@@ -1,14 +1,17 @@
-"""Get token with its countdown, the lockout guard, Copy as cURL and the production guard."""
+"""Get token with its countdown, the lockout guard (its question stops the elapsed time),
+Copy as cURL and the production guard."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from enkash_desktop.core.models import Environment
+from enkash_desktop.gui import dialogs
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import DEMO, Sandbox
 from tests.gui.conftest import Asker
@@ -65,6 +68,33 @@ def test_lockout_confirmation_after_two_failed_logins(qtbot: Any, window: MainWi
     assert token_calls(sandbox) == 3
     assert "bearer token was received" in window.result.outcome.text()
     assert window.calls.token_seconds_left() is not None
+
+
+def test_the_elapsed_time_stops_while_the_lockout_question_waits(
+        qtbot: Any, window: MainWindow, sandbox: Sandbox, asker: Asker,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    retype(qtbot, window.partner.password_edit, "wrong-password")
+    for _ in range(2):
+        get_token(qtbot, window)
+    seen: dict[str, Any] = {}
+    label = window.send_bar.elapsed_label
+
+    def thinking(parent: Any, title: str, text: str, **kwargs: Any) -> bool:
+        """The question is open for a while: the user reads and thinks."""
+        timer = window.calls._elapsed_timer
+        seen["opened"] = label.text()
+        seen["running_when_opened"] = timer.isActive()
+        qtbot.wait(450)  # the event loop runs, as it does under a real dialog
+        seen["closed"] = label.text()
+        seen["running_when_closed"] = timer.isActive()
+        return False
+
+    monkeypatch.setattr(dialogs, "ask", thinking)
+    get_token(qtbot, window)
+    assert seen["running_when_opened"] is False and seen["running_when_closed"] is False
+    assert seen["opened"] == seen["closed"] == ""
+    assert token_calls(sandbox) == 2 and "one more failure" in window.result.outcome.text()
+    assert label.text() == ""  # no call runs
 
 
 def test_send_asks_before_a_risky_login(qtbot: Any, window: MainWindow, sandbox: Sandbox,

@@ -193,6 +193,32 @@ def test_a_refused_token_pauses_and_continue_retries_the_refused_rows(sandbox: S
     assert 1 <= refused <= 7
 
 
+def test_the_time_a_pause_waits_for_the_user_is_not_the_batch_s(sandbox: Sandbox) -> None:
+    """The batch took what the calls took: not the seconds the question waited."""
+    secrets = Secrets(authorization=sandbox.issue_token(), cookie="JSESSIONID=ABC")
+    done: list[int] = []
+    thinking_s = 1.5
+
+    def on_result(index: int, result: SsoResult) -> None:
+        done.append(index)
+        if len(done) == 20:
+            sandbox.expire_tokens()
+
+    with client_for(sandbox, secrets) as client:
+        def pause(error: EnkashError) -> bool:
+            time.sleep(thinking_s)  # the user reads the question, then types a fresh token
+            client.secrets = replace(client.secrets, authorization=sandbox.issue_token())
+            return True
+
+        started = time.perf_counter()
+        summary = run_batch(client, ROWS[:60], on_result=on_result,
+                            cancel=threading.Event(), concurrency=4, pause_on_auth=pause)
+        wall_s = time.perf_counter() - started
+    assert summary.end is BatchEnd.COMPLETE and summary.progress.ok == 60
+    assert wall_s >= thinking_s
+    assert summary.progress.elapsed_s <= wall_s - thinking_s + 0.05
+
+
 def test_stopping_on_an_authentication_failure(sandbox: Sandbox) -> None:
     secrets = Secrets(authorization=sandbox.issue_token(), cookie="JSESSIONID=ABC")
     seen: list[int] = []
