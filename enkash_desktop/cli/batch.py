@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .common import _bad_input, _client, _print_error, _recording, _target
+from .common import _bad_input, _client, _in_terminal_words, _print_error, _recording, _target
 
 if TYPE_CHECKING:
     from enkash_desktop.core import SsoResult
@@ -126,6 +126,8 @@ def _report(args: argparse.Namespace, summary: BatchSummary,
         code = 2
     p = summary.progress
     error = summary.auth_error
+    if error is not None:  # a locked login: how to unlock it from here
+        error = _in_terminal_words(error, args)
     if args.json:
         print(json.dumps({
             "ok": code == 0, "exit_code": code, "total": p.total, "succeeded": p.ok,

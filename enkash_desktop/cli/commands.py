@@ -1,4 +1,5 @@
-"""The commands: send, cards, token, history, sandbox, diagnostics, profiles, settings."""
+"""The commands: send, cards, token, unlock, history, sandbox, diagnostics, profiles,
+settings."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .common import (
     _client,
     _in_terminal_words,
     _load_settings,
+    _locked_now,
     _no_link_notice,
     _print_error,
     _recording,
@@ -65,12 +67,13 @@ def _send(args: argparse.Namespace, sandbox_url: str = "") -> int:
                 args.confirm_lockout_risk and client.can_login()))
             _say(outcome.notice)
             if isinstance(outcome.value, EnkashError):
-                raise outcome.value
+                raise _locked_now(outcome.value, outcome.failures or 0)
             result = outcome.value
     except EnkashError as exc:
         return _print_error(_in_terminal_words(exc, args), args.json)
     if result.error is not None:  # this command's own result: reworded in place
-        result.error.message = _in_terminal_words(result.error, args).message
+        terminal = _in_terminal_words(result.error, args)
+        result.error.message, result.error.advice = terminal.message, terminal.advice
     if args.json:
         print(json.dumps(result.as_json()))
     elif result.ok:
@@ -131,7 +134,7 @@ def _cmd_token(args: argparse.Namespace) -> int:
             login = login_and_record(client, recorder, confirmed=args.confirm_lockout_risk)
             _say(login.notice)
             if isinstance(login.value, EnkashError):
-                raise login.value
+                raise _locked_now(login.value, login.failures)
             token = login.value
     except EnkashError as exc:
         if exc.kind.value == "lockout_risk":
@@ -147,6 +150,56 @@ def _cmd_token(args: argparse.Namespace) -> int:
         print(token.value)
         print(f"The token is valid for {seconds} seconds.", file=sys.stderr)
     return 0
+
+
+def _cmd_unlock(args: argparse.Namespace) -> int:
+    """Say that EnKash has unlocked the profile's login: its failures are forgotten."""
+    from enkash_desktop.core import EnkashError, ErrorKind
+    from enkash_desktop.core.lockout import LOCK_AFTER, LoginIdentity, is_locked, unlock
+    from enkash_desktop.store import AppPaths, FileFailureCounter
+
+    loaded, _ = _load_settings()
+    if loaded.notice:
+        print(loaded.notice, file=sys.stderr)
+    name = args.profile or loaded.settings.current_profile
+    profile = loaded.settings.profile(name) if name else None
+    if profile is None:
+        known = ", ".join(p.name for p in loaded.settings.profiles) or "none saved yet"
+        return _bad_input(f"There is no profile called '{name}' (profiles: {known})." if name
+                          else "No profile to use: pass --profile NAME.", False, "profile")
+    user = profile.username.strip()
+    if not user:
+        return _bad_input(f"The profile '{profile.name}' has no login user, so there is no "
+                          "login to unlock.", False, "username")
+    identity = LoginIdentity.of(profile)
+    counter = FileFailureCounter(AppPaths.default().login_state_file)
+    who = f"the login {user} at {identity.host}"
+    try:
+        if not is_locked(counter.failures(identity)):
+            print(f"Enkash Desktop does not count {who} as locked, so nothing was changed.")
+            return 0
+        if not args.yes and not _confirmed_unlock(who, LOCK_AFTER):
+            print(f"Nothing was changed: {who} is still marked as locked.", file=sys.stderr)
+            return ErrorKind.BAD_INPUT.exit_code
+        unlock(counter, identity)
+    except EnkashError as exc:  # the record of failed logins cannot be written
+        return _print_error(exc, False)
+    print(f"{who[0].upper()}{who[1:]} is no longer marked as locked: logins are sent again, "
+          f"and the next failed login counts as 1 of {LOCK_AFTER}.")
+    return 0
+
+
+def _confirmed_unlock(who: str, lock_after: int) -> bool:
+    """Ask at the terminal; without one (a script), say to pass --yes."""
+    if not sys.stdin.isatty():
+        print("Run again with --yes to confirm that EnKash has unlocked it.", file=sys.stderr)
+        return False
+    try:
+        answer = input(f"Has EnKash unlocked {who}? The next failed login then counts as 1 "
+                       f"of {lock_after} again. Type yes to confirm: ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _cmd_sandbox(args: argparse.Namespace) -> int:

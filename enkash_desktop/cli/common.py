@@ -170,7 +170,31 @@ def _in_terminal_words(error: EnkashError, args: argparse.Namespace) -> EnkashEr
     if (error.kind is ErrorKind.TOKEN_EXPIRED and error.http_status is None
             and error.message.startswith("There is no bearer token")):
         error = replace(error, message=_NO_BEARER_TOKEN)
+    if error.kind is ErrorKind.ACCOUNT_LOCKED:
+        error = replace(error, advice=_unlock_advice(args))
     return error
+
+
+def _unlock_advice(args: argparse.Namespace) -> str:
+    """How to go on from a locked login, from a terminal."""
+    import shlex
+
+    profile = getattr(args, "profile", None)
+    command = "enkash-sso unlock" + (f" --profile {shlex.quote(profile)}" if profile else "")
+    return (f"Ask EnKash to unlock it. Once they have, run `{command}`; until then no login "
+            "is sent for it.")
+
+
+def _locked_now(error: EnkashError, failures: int) -> EnkashError:
+    """The failed login that locked the login says so (and is reported as locked)."""
+    from enkash_desktop.core import ErrorKind
+    from enkash_desktop.core.errors import followed_by
+    from enkash_desktop.core.lockout import LOCKED_NOW, is_locked
+
+    if error.kind is not ErrorKind.LOGIN_FAILED or not is_locked(failures):
+        return error
+    return replace(error, kind=ErrorKind.ACCOUNT_LOCKED,
+                   message=followed_by(error.message, LOCKED_NOW))
 
 
 def _client(profile: Profile, secrets: Secrets, failures: FailureCounter) -> EnkashClient:

@@ -105,7 +105,25 @@ def _add_batch_command(sub: Any) -> None:
                        help="calls in flight at once, 1-16 (default 4)")
 
 
+def _add_unlock_command(sub: Any) -> None:
+    unlock = sub.add_parser(
+        "unlock", help="say that EnKash has unlocked a locked login",
+        description="After three failed logins in a row, or EnKash's reply that the login "
+                    "is locked, Enkash Desktop and enkash-sso send no login for that login "
+                    "user (token and send refuse, exit code 4) until you say EnKash has "
+                    "unlocked it. Run this once EnKash has told you so: logins are sent "
+                    "again, and the next failed login counts as 1 of 3. The window's "
+                    "'EnKash has unlocked it' does the same.",
+        epilog="Exit codes: 0 the login is no longer marked as locked (or was not); 2 no "
+               "such profile, no login user, or not confirmed (nothing was changed).")
+    unlock.add_argument("--profile", metavar="NAME",
+                        help="the profile whose login was locked (default: current)")
+    unlock.add_argument("--yes", action="store_true",
+                        help="confirm without being asked (for scripts)")
+
+
 def _add_other_commands(sub: Any) -> None:
+    _add_unlock_command(sub)
     sandbox = sub.add_parser("sandbox", help="run the EnKash simulator in the foreground")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=0)

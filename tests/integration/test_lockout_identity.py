@@ -122,3 +122,85 @@ def test_at_most_one_login_per_identity_is_in_flight(tmp_path: Path) -> None:
         times = sorted(c.time for c in sb.calls if c.path == "/oauth/token")
         assert len(times) == 2
         assert times[1] - times[0] >= 0.9  # the second was sent after the first's answer
+
+
+def test_a_locked_login_stays_locked_until_enkash_sso_unlock(tmp_path: Path) -> None:
+    """Three failures in a row lock the login for every process until `unlock` says EnKash
+    has unlocked it; `unlock` asks first (or takes --yes) and sends nothing."""
+    with Sandbox() as sb:
+        profile = _profile(sb, "Team UAT")
+        _save(tmp_path, profile, _profile(sb, "Team UAT (copy)"))
+        for _ in range(2):
+            assert run(["token"], tmp_path, BAD).returncode == 4
+        third = run(["token", "--json", "--confirm-lockout-risk"], tmp_path, BAD)
+        assert third.returncode == 4, third.stderr
+        error = json.loads(third.stdout)["error"]
+        assert error["kind"] == "account_locked"
+        assert "EnKash has now locked this login" in error["message"]
+        assert "enkash-sso unlock" in error["hint"]
+        assert _stored_count(tmp_path, profile) == 3 and _logins(sb) == 3
+
+        # Locked: no login leaves, whatever profile, password or confirmation.
+        sb.unlock(DEMO.username)  # EnKash has unlocked it, but nobody has said so yet
+        for args in (["token", "--confirm-lockout-risk"],
+                     ["token", "--profile", "Team UAT (copy)", "--confirm-lockout-risk"],
+                     ["send", "--card-account-id", "CAQL8YCV3", "--company-id", "CEK1PU9AOO",
+                      "--enkash-card-id", "EKCDM5AVZY", "--confirm-lockout-risk"]):
+            refused = run(args, tmp_path, GOOD)
+            assert refused.returncode == 4, (args, refused.stderr)
+            assert "EnKash has locked this login, so no login was sent." in refused.stderr
+            assert "enkash-sso unlock" in refused.stderr and "Traceback" not in refused.stderr
+        assert _logins(sb) == 3 and [c.path for c in sb.calls if "sso" in c.path] == []
+
+        # A script that did not confirm changes nothing; --yes does.
+        unconfirmed = run(["unlock", "--profile", "Team UAT (copy)"], tmp_path, {})
+        assert unconfirmed.returncode == 2
+        assert "--yes" in unconfirmed.stderr and "still marked as locked" in unconfirmed.stderr
+        assert _stored_count(tmp_path, profile) == 3
+        unlocked = run(["unlock", "--profile", "Team UAT (copy)", "--yes"], tmp_path, {})
+        assert unlocked.returncode == 0, unlocked.stderr
+        assert "no longer marked as locked" in unlocked.stdout and "1 of 3" in unlocked.stdout
+        assert _stored_count(tmp_path, profile) == 0
+        again = run(["unlock", "--yes"], tmp_path, {})
+        assert again.returncode == 0 and "does not count" in again.stdout
+
+        failed = run(["token"], tmp_path, BAD)  # sent again; counts as the first failure
+        assert failed.returncode == 4 and "locked" not in failed.stderr
+        assert _logins(sb) == 4 and _stored_count(tmp_path, profile) == 1
+        assert run(["token"], tmp_path, GOOD).returncode == 0
+        assert _stored_count(tmp_path, profile) == 0
+
+
+def test_a_locked_reply_locks_every_process_at_once(tmp_path: Path) -> None:
+    with Sandbox() as sb:
+        profile = _profile(sb, "Team UAT")
+        _save(tmp_path, profile)
+        sb.set_fault("http_status", endpoint="token", value="423 Account locked", times=1)
+        first = run(["token", "--json"], tmp_path, GOOD)
+        assert first.returncode == 4
+        assert json.loads(first.stdout)["error"]["kind"] == "account_locked"
+        assert _stored_count(tmp_path, profile) == 3
+        refused = run(["token"], tmp_path, GOOD)
+        assert refused.returncode == 4 and "no login was sent" in refused.stderr
+        assert _logins(sb) == 1
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["unlock", "--profile", "Nobody\x1b[31m"], "There is no profile called"),
+    (["unlock", "--profile", "No login", "--yes"], "has no login user"),
+])
+def test_unlock_refuses_in_a_sentence(tmp_path: Path, args: list[str], says: str) -> None:
+    with Sandbox() as sb:
+        _save(tmp_path, _profile(sb, "Team UAT"),
+              _profile(sb, "No login").with_changes(username=""))
+        proc = run(args, tmp_path, {})
+    assert proc.returncode == 2 and says in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unlock_is_in_the_help() -> None:
+    proc = subprocess.run([sys.executable, "-m", "enkash_desktop.cli", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert "unlock" in proc.stdout
+    sub = subprocess.run([sys.executable, "-m", "enkash_desktop.cli", "unlock", "--help"],
+                         capture_output=True, text=True, timeout=60)
+    assert "--yes" in sub.stdout and "--profile" in sub.stdout and "1 of 3" in sub.stdout
