@@ -64,6 +64,7 @@ class BatchRun:
     links: int  # rows with a portal link in the results file
     save_error: str = ""
     history_error: str = ""
+    login_error: EnkashError | None = None  # a confirmed login that failed (it stopped)
 
 
 class BatchSignals(QObject):
@@ -140,9 +141,11 @@ def run_batch_job(job: BatchJob) -> BatchRun:
                 job.client.fetch_token(confirmed=True)
             except EnkashError as exc:
                 log.info("batch: the confirmed login failed: %s", exc.kind.value)
+                login_error.append(_locked_now(exc, job.client.login_failures()))
                 return False
         return True
 
+    login_error: list[EnkashError] = []
     summary: BatchSummary | None = None
     save_error = ""
     try:
@@ -156,7 +159,21 @@ def run_batch_job(job: BatchJob) -> BatchRun:
         except OSError as exc:
             save_error = str(exc.strerror or exc)
     assert summary is not None
-    return BatchRun(summary, len(results.done_keys()), save_error, recording.error)
+    return BatchRun(summary, len(results.done_keys()), save_error, recording.error,
+                    login_error[0] if login_error else None)
+
+
+def _locked_now(error: EnkashError, failures: int) -> EnkashError:
+    """The confirmed login's failure; the one that locked the login says so."""
+    from dataclasses import replace
+
+    from enkash_desktop.core.errors import followed_by
+    from enkash_desktop.core.lockout import LOCKED_NOW, is_locked
+
+    if error.kind is not ErrorKind.LOGIN_FAILED or not is_locked(failures):
+        return error
+    return replace(error, kind=ErrorKind.ACCOUNT_LOCKED,
+                   message=followed_by(tr_core(error.message), tr_core(LOCKED_NOW)))
 
 
 def describe_run(run: BatchRun, output: str) -> tuple[str, str]:
@@ -174,7 +191,7 @@ def describe_run(run: BatchRun, output: str) -> tuple[str, str]:
                    "Start to resume.") % (_not_sent(summary.not_started), output)
         color = WARNING_COLOR.name()
     else:
-        error = summary.auth_error
+        error = run.login_error or summary.auth_error
         text = _tr("The batch stopped: %s %s; the finished rows are saved in %s. Click Start "
                    "to resume.") % (tr_core(error.message) if error else "",
                                     _not_sent(summary.not_started), output)

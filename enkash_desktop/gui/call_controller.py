@@ -5,7 +5,7 @@ The controller takes the profile, secrets and cardholder from the panels, asks t
 result through the :class:`~enkash_desktop.service.CallRecorder`) on the worker, and hands
 the outcome to the result view. It asks before a login that could lock the account, counts
 the elapsed time (not while a question waits for the user), and keeps the bearer token's
-countdown up to date.
+countdown up to date; a locked login is the :class:`~.login_lock.LoginLock`'s.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 from enkash_desktop import core
 
 from . import dialogs
+from .login_lock import LoginLock
 from .texts import tr_core
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
     from enkash_desktop.core.client import EnkashClient
     from enkash_desktop.core.errors import EnkashError
+    from enkash_desktop.core.models import Profile
     from enkash_desktop.service import CallRecorder, ClientPool, ProfileBook
 
     from .card_dialog import CardPickerDialog
@@ -87,6 +89,9 @@ class CallController(QObject):
         self._focus_next: QWidget | None = None  # where the keyboard goes when a call ends
         partner.changed.connect(self._form_changed)
         cardholder.changed.connect(self._form_changed)
+        self.lock = LoginLock(shell, partner=partner, result=result,
+                              busy=lambda: self.call is not None, refresh=self.update_countdown)
+        partner.changed.connect(self.lock.check)
         self._elapsed = QElapsedTimer()
         self._elapsed_timer = QTimer(self)
         self._elapsed_timer.setInterval(100)
@@ -101,6 +106,7 @@ class CallController(QObject):
         self.pool = pool
         self.recorder = recorder
         recorder.on_recorded(self.recorded.emit)  # emitted on the worker, delivered here
+        self.lock.attach(book, pool)
 
     @property
     def busy(self) -> bool:
@@ -128,6 +134,10 @@ class CallController(QObject):
         return token.seconds_left() if token is not None else None
 
     def update_countdown(self) -> None:
+        if self.lock.locked():
+            self._partner.set_token_status(self.lock.status_line(),
+                                           "color: {};".format(accent("error")))
+            return
         left = self.token_seconds_left()
         self._partner.set_manual_token_replaced(left is not None and left > 0)
         if left is None:
@@ -173,9 +183,10 @@ class CallController(QObject):
         assert recorder is not None
         self._start_call(lambda: send_and_record(client, cardholder, recorder,
                                                  confirmed_login=confirmed_login),
-                         client, self.tr("Sending…"), self._send_done)
+                         client, self.tr("Sending…"),
+                         lambda value: self._send_done(value, client.profile))
 
-    def _send_done(self, value: object) -> None:
+    def _send_done(self, value: object, profile: Profile) -> None:
         from enkash_desktop.service.calls import CallOutcome
 
         if not isinstance(value, CallOutcome):
@@ -185,19 +196,24 @@ class CallController(QObject):
         from .messages import Where, where_shown  # with the first result, after the first paint
 
         outcome = value.value
+        if value.failures is not None:  # the call logged in: the login's state is known
+            self.lock.learn(profile, value.failures)
 
         def retry() -> None:
             self._start_send(confirmed_login=True)
 
         if isinstance(outcome, core.EnkashError):
             self._reply.show_reply("")
-            if not self._show_failure(outcome, "sending a call", retry):
+            failure = self.lock.reworded(outcome, value.failures or 0)
+            if not self._show_failure(failure, "sending a call", retry):
                 self._focus_after(outcome)
             return
         if outcome.error is not None and where_shown(outcome.error) is Where.QUESTION \
                 and self._show_failure(outcome.error, "sending a call", retry):
             return
         self._result.show_result(outcome)
+        if outcome.error is not None and where_shown(outcome.error) is Where.LOCKED:
+            self.lock.offer()
         self._result_for = self._request
         self._reply.show_reply(outcome.reply_redacted)
         self._focus_after(outcome.error)
@@ -251,25 +267,14 @@ class CallController(QObject):
             assert isinstance(value, LoginOutcome)
             if value.notice:
                 self._shell.show_notice(tr_core(value.notice))
+            self.lock.learn(client.profile, value.failures)
             if isinstance(value.value, core.EnkashError):
-                failed(self._with_failure_count(value.value, value.failures))
+                failed(self.lock.reworded(value.value, value.failures))
             else:
                 self._token_done()
 
         self._start_call(lambda: login_and_record(client, recorder, confirmed=confirmed),
                          client, self.tr("Getting a token…"), done, failed)
-
-    def _with_failure_count(self, error: EnkashError, failures: int) -> EnkashError:
-        """A refused login says how many of the allowed failures in a row it has used."""
-        from dataclasses import replace
-
-        from enkash_desktop.core.lockout import LOCK_AFTER
-
-        if error.kind is not core.ErrorKind.LOGIN_FAILED or not 0 < failures < LOCK_AFTER:
-            return error
-        count = self.tr("This login has failed %d of %d times in a row; at %d the partner's "
-                        "account is locked.") % (failures, LOCK_AFTER, LOCK_AFTER)
-        return replace(error, message=f"{tr_core(error.message)} {count}")
 
     def _token_done(self) -> None:
         self.update_countdown()
@@ -315,6 +320,9 @@ class CallController(QObject):
         if where is Where.QUESTION and retry is not None and self._confirm_lockout(failure):
             QTimer.singleShot(0, retry)
             return True
+        if where is Where.LOCKED:
+            self.lock.show(failure)
+            return False
         self._result.show_error(failure)
         self._shell.status(tr_core(failure.message))
         return False

@@ -3,6 +3,8 @@
 - ``RESULT``: the result area's sentence and hint (with the technical detail below it);
 - ``FIELD``: under the field at fault, and the result area says nothing was sent;
 - ``QUESTION``: a question first (a login that could lock the account), then the result;
+- ``LOCKED``: the result says the login is locked and offers "EnKash has unlocked it", and
+  the profile's token line says "Locked" (no login is sent until the user unlocks it);
 - ``NOTICE``: the notice bar (storage: settings, keyring, history);
 - ``CRASH``: not one of our errors, so a bug: the crash dialog and the log, never dressed
   as a server's answer.
@@ -20,6 +22,7 @@ class Where(Enum):
     RESULT = "result"
     FIELD = "field"
     QUESTION = "question"
+    LOCKED = "locked"
     NOTICE = "notice"
     CRASH = "crash"
 
@@ -32,7 +35,7 @@ WHERE_SHOWN: dict[ErrorKind, Where] = {
     ErrorKind.TLS: Where.RESULT,
     ErrorKind.TOKEN_EXPIRED: Where.RESULT,
     ErrorKind.LOGIN_FAILED: Where.RESULT,
-    ErrorKind.ACCOUNT_LOCKED: Where.RESULT,
+    ErrorKind.ACCOUNT_LOCKED: Where.LOCKED,
     ErrorKind.REJECTED: Where.RESULT,
     ErrorKind.SERVER: Where.RESULT,
     ErrorKind.UNREADABLE: Where.RESULT,

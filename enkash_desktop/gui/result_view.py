@@ -51,6 +51,7 @@ class ResultView(QGroupBox):
     """The outcome of the last call, in plain language first and details after."""
 
     status = Signal(str)  # a short sentence for the status bar
+    unlockRequested = Signal()  # "EnKash has unlocked it" (shown while a login is locked)
     _private_outcome = Signal(str, str)  # url, outcome of open_in_private_window
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -77,6 +78,16 @@ class ResultView(QGroupBox):
         self.hint.setSizePolicy(policy)
         layout.addWidget(self.outcome)
         layout.addWidget(self.hint)
+        self.unlock_button = QPushButton(self.tr("EnKash has unlocked it…"))
+        self.unlock_button.setAccessibleName(self.tr("EnKash has unlocked the login"))
+        self.unlock_button.setToolTip(self.tr("Once EnKash has unlocked the login, say so "
+                                              "here; logins are sent for it again."))
+        self.unlock_button.hide()
+        self.unlock_button.clicked.connect(self.unlockRequested)
+        unlock_row = QHBoxLayout()
+        unlock_row.addWidget(self.unlock_button)
+        unlock_row.addStretch(1)
+        layout.addLayout(unlock_row)
 
         layout.addLayout(self._build_details())
 
@@ -162,8 +173,8 @@ class ResultView(QGroupBox):
         return details
 
     def focus_order(self) -> list[QWidget]:
-        return [self.open_button, self.copy_link_button, self.qr_button, self.token_edit,
-                self.copy_token_button]
+        return [self.open_button, self.copy_link_button, self.qr_button, self.unlock_button,
+                self.token_edit, self.copy_token_button]
 
     # -- showing -----------------------------------------------------------------------
 
@@ -174,6 +185,13 @@ class ResultView(QGroupBox):
         self.outcome.setStyleSheet(f"color: {color};" if color else "")
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
+        self.unlock_button.hide()  # offered again by whoever shows a locked login
+
+    def offer_unlock(self, hint: str) -> None:
+        """The outcome on screen is a locked login: say how to go on, offer the button."""
+        self.hint.setText(hint)
+        self.hint.setVisible(True)
+        self.unlock_button.show()
 
     def clear(self) -> None:
         self._set_outcome(self.tr("Nothing sent yet."),

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from enkash_desktop.core.lockout import MemoryFailureCounter
+from enkash_desktop.core.lockout import FailureCounter, MemoryFailureCounter
 from enkash_desktop.gui import dialogs
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import Sandbox
@@ -93,14 +93,14 @@ def make_window(qtbot: Any, home: AppPaths, sandbox: Sandbox, keyring_backend: M
     """Build a shown window on the demo profile (sandbox) with storage under ``home``."""
 
     def make(*, demo: bool = True, with_sandbox: bool = True,
-             with_history: bool = False) -> MainWindow:
+             with_history: bool = False, failures: FailureCounter | None = None) -> MainWindow:
         history = HistoryStore(home.history_file) if with_history else None
         if history is not None:
             stores.append(history)
         window = MainWindow(
             settings_store=SettingsStore(home.settings_file),
             secret_store=SecretStore(keyring_backend, timeout_s=2.0),
-            failures=MemoryFailureCounter(),
+            failures=failures or MemoryFailureCounter(),
             sandbox=sandbox if with_sandbox else None,
             demo=demo,
             history_store=history,

@@ -18,7 +18,7 @@ from enkash_desktop.gui.batch_model import COL_LINE, COL_STATUS, BatchRowsModel
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.sandbox import DEMO, Sandbox
 from tests.gui.conftest import Asker
-from tests.gui.gui_helpers import editor, sso_calls
+from tests.gui.gui_helpers import editor, get_token, retype, sso_calls, token_calls
 
 BAD_LINES = [
     "CA BAD ID,CEK1PU9AOO,EKCDX0001,employee",  # a space in an id
@@ -315,3 +315,21 @@ def test_counts_read_as_sentences_for_one_row_and_for_several(
     text = dialog.preview_label.text()
     assert "1 row is ready to send." in text and "1 row has a problem" in text
     assert "1 rows" not in text
+
+
+def test_the_login_a_batch_locks_stays_locked(
+        qtbot: Any, batch_window: MainWindow, sandbox: Sandbox, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, asker: Asker) -> None:
+    retype(qtbot, editor(batch_window).password_edit, "wrong-password")
+    for _ in range(2):
+        get_token(qtbot, batch_window)
+    dialog, _ = open_known_rows(qtbot, batch_window, sandbox, tmp_path, monkeypatch, 3,
+                                bad=False)
+    asker.answer = True  # "Try once more": the third login fails, and locks the login
+    run(qtbot, dialog)
+    assert [c["accept_label"] for c in asker.calls] == ["Try once more"]
+    assert token_calls(sandbox) == 3 and sso_calls(sandbox) == 0
+    assert "EnKash has now locked this login" in dialog.status_label.text()
+    run(qtbot, dialog)  # again: refused at once, nothing asked, nothing sent
+    assert len(asker.calls) == 1 and token_calls(sandbox) == 3
+    assert "EnKash has locked this login, so no login was sent." in dialog.status_label.text()

@@ -73,7 +73,7 @@ def test_lockout_confirmation_after_two_failed_logins(qtbot: Any, window: MainWi
 def test_the_elapsed_time_stops_while_the_lockout_question_waits(
         qtbot: Any, window: MainWindow, sandbox: Sandbox, asker: Asker,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    retype(qtbot, window.partner.password_edit, "wrong-password")
+    retype(qtbot, editor(window).password_edit, "wrong-password")
     for _ in range(2):
         get_token(qtbot, window)
     seen: dict[str, Any] = {}
