@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from enkash_desktop.core.models import Profile
     from enkash_desktop.service import ClientPool, ProfileBook
 
-    from .forms import PartnerPanel
+    from .profile_editor import ProfileDraft
     from .result_view import ResultView
     from .shell import Shell
 
@@ -43,7 +43,7 @@ def identity_key(profile: Profile) -> str:
 class LoginLock(QObject):
     """What the window knows of the locked logins, and "EnKash has unlocked it"."""
 
-    def __init__(self, shell: Shell, *, partner: PartnerPanel, result: ResultView,
+    def __init__(self, shell: Shell, *, partner: ProfileDraft, result: ResultView,
                  busy: Callable[[], bool], refresh: Callable[[], None]) -> None:
         super().__init__(shell.widget())
         self._shell = shell
