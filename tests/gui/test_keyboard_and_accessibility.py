@@ -112,6 +112,34 @@ def test_alt_a_goes_to_the_card_account_and_types_nothing_elsewhere(
     assert panel.base_url_edit.text() == base_url
 
 
+def test_no_alt_letter_leaves_a_field_with_its_text_selected(
+        qtbot: Any, window: MainWindow) -> None:
+    """Every labelled text field of the main view and of the profile editor, entered with its
+    Alt+letter: the focus is in it, and the next key typed adds to its text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    editor(window)
+    dialog = window.partner.editor
+    assert dialog is not None
+    checked = 0
+    for root, elsewhere in ((window, window.send_button), (dialog, dialog.close_button)):
+        root.activateWindow()
+        qtbot.waitUntil(root.isActiveWindow, timeout=2000)
+        for label in root.findChildren(QLabel):
+            field, letter = label.buddy(), _letter(label.text())
+            if not isinstance(field, QLineEdit) or letter is None or field.window() is not root \
+                    or not field.isVisibleTo(root) or field.isReadOnly():
+                continue
+            elsewhere.setFocus()  # a button first (Tab into a field selects, as everywhere)
+            qtbot.keyClick(root, getattr(Qt.Key, f"Key_{letter.upper()}"),
+                           Qt.KeyboardModifier.AltModifier)
+            assert root.focusWidget() is field, label.text()
+            assert not field.hasSelectedText(), label.text()
+            checked += 1
+    assert checked >= 10  # the three ids and the editor's text fields
+
+
 def _dialogs(qtbot: Any, window: MainWindow, monkeypatch: Any) -> Iterator[QWidget]:
     """Open each dialog of the window in turn (closing it after it was checked)."""
     from enkash_desktop.gui.crash_dialog import report_bug
