@@ -223,3 +223,25 @@ def test_close_during_call_exits_quickly(qtbot: Any, window: MainWindow,
     assert time.monotonic() - started < 1.0
     assert not window.isVisible()
     qtbot.wait(50)  # late signals, if any, must be ignored without a warning
+
+
+def test_the_links_ending_always_shows_employee_or_admin(qtbot: Any, window: MainWindow) -> None:
+    """At the narrowest the window goes, the link is elided in the middle: the host and the
+    page it opens (employee rewards or the HR admin's reward account) stay readable."""
+    from enkash_desktop.sandbox import DEMO_ADMIN_CARDHOLDER
+
+    window.show()
+    window.resize(window.minimumSizeHint())
+    window.main_splitter.setSizes([1, 10_000])  # the task pane as narrow as it goes
+    view = window.result.link_view
+    send(qtbot, window)
+    QApplication.processEvents()
+    shown = view.shown_text()
+    assert "…" in shown and shown.endswith("/employee_rewards/hrms"), shown
+    assert shown.startswith("http://127.0.0.1:")
+    assert view.text().endswith("/employee_rewards/hrms") and "…" not in view.text()
+    window.cardholder.load(DEMO_ADMIN_CARDHOLDER)
+    send(qtbot, window)
+    QApplication.processEvents()
+    assert view.shown_text().endswith("/reward_account/hrms"), view.shown_text()
+    assert view.fontMetrics().horizontalAdvance(view.shown_text()) <= view.contentsRect().width()
