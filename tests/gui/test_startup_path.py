@@ -70,6 +70,24 @@ def test_first_paint_loads_no_storage_network_or_qt_namespace(tmp_path: Path) ->
     assert "Type" not in result["enums"], "an event reached Python before the first paint"
 
 
+HTTPX_PROBE = r"""
+import sys
+import enkash_desktop.core.client
+import httpx
+tools = [m for m in ("click", "rich", "pygments", "httpx._main") if sys.modules.get(m)]
+print(tools, callable(httpx.main))
+"""
+
+
+def test_httpx_never_loads_its_command_line_tool() -> None:
+    """httpx imports its command-line client (click, rich, pygments) when they are
+    installed, as they are with the development tools; the program never does."""
+    proc = subprocess.run([sys.executable, "-c", HTTPX_PROBE], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["[]", "True"]
+
+
 def test_set_enum_sets_values_by_name(qtbot: Any) -> None:
     from PySide6.QtCore import Qt
 
