@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import fields, replace
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from .errors import EnkashError, ErrorKind
 from .fields import CARDHOLDER_IDS, ID_KEYS
@@ -22,6 +22,11 @@ _LOOKS_LIKE_EXAMPLE = re.compile(r"[A-Z0-9]{9,10}")
 _PATH_RE = re.compile(r"[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _HEADER_SAFE = re.compile(r"[\x20-\x7e\x80-\xff]+")
+# A host name of letters, digits and inner hyphens (what DNS names are made of), in lower
+# case as urlsplit gives it, and an address that looks like IPv4: see _plainly_sendable.
+_LDH_HOST = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*")
+_IPV4_STYLE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
+_MAX_URL_LENGTH = 65535  # httpx refuses longer URLs (the check adds a "/")
 
 # Labels as the user sees them, used in messages (the window shows the same labels).
 LABELS: dict[str, str] = {
@@ -123,11 +128,29 @@ def check_url(field: str, value: str, *, required: bool = True) -> str:
                           "this computer's own test server).")
     if parts.query or parts.fragment or parts.username or parts.password:
         raise _bad(field, f"{label} must not contain a query, a fragment or a password.")
-    del port
-    if not _sendable(text):
+    if not _plainly_sendable(text, parts, port) and not _sendable(text):
         raise _bad(field, f"{label} is not a valid web address: its host name cannot be "
                           "used (check for stray dots, dashes or unusual characters).")
     return text
+
+
+def _plainly_sendable(text: str, parts: SplitResult, port: int | None) -> bool:
+    """True for the usual address, which :func:`_sendable` would accept without a doubt: a
+    host name of letters, digits and inner hyphens (no ``xn--`` label), or a valid IPv4
+    address, with at most a port. The window checks the profile at start, and httpx loads
+    later, off the GUI thread; only an unusual host needs it here. False means "ask httpx"."""
+    host = parts.hostname or ""
+    if len(text) > _MAX_URL_LENGTH or parts.netloc.lower() != (
+            host if port is None else f"{host}:{port}"):
+        return False
+    if _IPV4_STYLE.fullmatch(host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return False
+        return True
+    return bool(_LDH_HOST.fullmatch(host)) and not any(
+        label.startswith("xn--") for label in host.split("."))
 
 
 def _sendable(url: str) -> bool:

@@ -137,6 +137,59 @@ def test_any_typed_url_is_accepted_clean_or_refused_with_a_message(value: str) -
         assert not any(ch in cleaned for ch in "\r\n\t ")
 
 
+# Hosts made of the characters that decide: letters, digits, dots, hyphens, an underscore,
+# an IDNA prefix, a non-ASCII letter and a port.
+_HOST_PARTS = st.lists(st.sampled_from(["a", "Z", "0", "9", "255", "256", ".", "-", "_",
+                                        "xn--", "é", "..", ":443", ":0080"]), max_size=12)
+
+
+@given(_HOST_PARTS)
+def test_a_host_accepted_without_httpx_is_one_httpx_accepts(parts: list[str]) -> None:
+    from urllib.parse import urlsplit
+
+    from enkash_desktop.core.validation import _plainly_sendable, _sendable
+
+    url = "https://" + "".join(parts)
+    try:
+        split = urlsplit(url)
+        port = split.port
+    except ValueError:
+        return
+    if split.hostname and _plainly_sendable(url, split, port):
+        assert _sendable(url), url
+
+
+@pytest.mark.parametrize("url", ["https://pay-uat.enkash.in", "http://127.0.0.1:8080",
+                                 "https://API.EnKash.in:8443/base", "http://localhost:1"])
+def test_usual_addresses_are_checked_without_httpx(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from enkash_desktop.core.validation import _plainly_sendable
+
+    split = urlsplit(url)
+    assert _plainly_sendable(url, split, split.port)
+
+
+@pytest.mark.parametrize(("url", "ok"), [("https://999.1.1.1", False),
+                                         ("https://xn--zz.example", False),
+                                         ("https://a..b", False),
+                                         ("https://-odd.example", True),
+                                         ("https://a_b.example", True),
+                                         ("https://xn--bcher-kva.example", True)])
+def test_unusual_addresses_are_left_to_httpx(url: str, ok: bool) -> None:
+    from urllib.parse import urlsplit
+
+    from enkash_desktop.core.validation import _plainly_sendable
+
+    split = urlsplit(url)
+    assert not _plainly_sendable(url, split, split.port)
+    if ok:
+        assert check_url("base_url", url) == url
+    else:
+        with pytest.raises(EnkashError, match="its host name cannot be used"):
+            check_url("base_url", url)
+
+
 def test_a_spreadsheet_row_of_ids_splits_and_anything_else_does_not() -> None:
     from enkash_desktop.core.validation import split_id_row
 
