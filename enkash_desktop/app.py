@@ -190,6 +190,7 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
     from enkash_desktop.store.secrets import SecretStore
     from enkash_desktop.store.settings import installed_defaults_paths
 
+    forget_module_sources()  # of the store: the sandbox's and the window's come next
     paths = AppPaths.default().ensure()
     handler = setup_logging(paths.log_file)
     from enkash_desktop.gui.crash_dialog import install_crash_hook
@@ -205,6 +206,7 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
     if demo or not loaded.settings.profiles:
         from enkash_desktop.sandbox import Sandbox
 
+        forget_module_sources()  # of the sandbox's HTTP server, email and ssl
         sandbox = Sandbox().start()
         state["sandbox"] = sandbox
     window.attach(
@@ -218,7 +220,7 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
         effective=effective,
     )
     window.open_history(lambda: _open_history(paths))
-    forget_module_sources()  # of the store and the sandbox
+    forget_module_sources()  # of the service and the window's controllers
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -57,6 +57,10 @@ def _environment_proxies() -> Mapping[str, str]:
 
 
 def _system_proxies() -> Mapping[str, str]:
+    """The proxies as ``urllib.request.getproxies`` finds them: the environment's, and on
+    Windows and macOS the system's settings when the environment names none."""
+    if sys.platform not in ("win32", "darwin"):  # urllib reads only the environment here
+        return _environment_proxies()
     import urllib.request
 
     try:

@@ -20,7 +20,6 @@ import ipaddress
 import json
 import logging
 import os
-import plistlib
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -324,6 +323,8 @@ def read_plist_policy(path: Path) -> Policy | None:
     data = _read_file(path)
     if isinstance(data, Policy) or data is None:
         return data
+    import plistlib  # macOS only: Linux and Windows never load it
+
     try:
         document = plistlib.loads(data)
     except Exception as exc:  # plistlib raises several kinds for damaged files

@@ -70,6 +70,34 @@ def test_first_paint_loads_no_storage_network_or_qt_namespace(tmp_path: Path) ->
     assert "Type" not in result["enums"], "an event reached Python before the first paint"
 
 
+SERVICES_PROBE = r"""
+import json, sys
+from enkash_desktop.app import main
+code = main(["--demo", "--quit-after-show"])
+late = ["httpx", "httpcore", "enkash_desktop.core.client", "keyring", "plistlib",
+        "urllib.request", "click", "rich", "pygments"]
+print(json.dumps({"code": code, "modules": [m for m in late if sys.modules.get(m)]}))
+"""
+
+
+def test_services_start_without_the_http_stack(tmp_path: Path) -> None:
+    """Start-up's services (settings, log, history, the demo sandbox, the first profile's
+    check) load no HTTP client: httpx comes with the warm-up or the first call, off the GUI
+    thread, and never its command-line tool; a policy file is read without plistlib and
+    the log's facts without urllib (both are for Windows and macOS)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "ENKASH_DESKTOP_HOME": str(tmp_path / "home"),
+           "ENKASH_DESKTOP_DEFAULTS": str(tmp_path / "no-defaults.json")}
+    proc = subprocess.run([sys.executable, "-c", SERVICES_PROBE], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0
+    expected = [] if sys.platform.startswith("linux") else [
+        m for m in result["modules"] if m in ("plistlib", "urllib.request")]
+    assert result["modules"] == expected
+
+
 HTTPX_PROBE = r"""
 import sys
 import enkash_desktop.core.client
