@@ -520,8 +520,13 @@ class MainWindow(QMainWindow):
 
 
 def _import_http_stack() -> None:
-    """Import the client and the HTTP stack off the GUI thread, before the first Send."""
+    """Import what a Send runs off the GUI thread, before the first Send: the HTTP stack,
+    the client, the service's calls, the log's secret filter and the result's messages."""
     import httpcore  # noqa: F401
     import httpx  # noqa: F401
 
-    import enkash_desktop.core.client  # noqa: F401
+    import enkash_desktop.core.client
+    import enkash_desktop.service.calls
+    import enkash_desktop.store.logs  # noqa: F401
+
+    from . import messages  # noqa: F401
