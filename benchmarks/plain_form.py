@@ -1,14 +1,24 @@
 """The floor under the window's start-up: plain PySide, the same widgets, no application code.
 
-Builds a window with the inventory of Enkash Desktop's first paint (a menu bar with 14
-actions, a scrolling panel of four group boxes with 17 labelled rows, three combo boxes, a
-spin box, five masked fields with a trailing action, a cardholder box, the result grid, a
-reply tab with a text box, two splitters and a status bar) and nothing else: no validation,
-no signals of its own, no module of the project. ``gui_startup.py`` starts it like the bare
-window, for information: the difference between it and the bare window is what any PySide
-window of this size pays; the difference between it and the app is the app's own code.
+Builds a window with the inventory of Enkash Desktop's main view at its first paint and
+nothing else: a menu bar with 17 actions; the profile row (label, chooser, environment
+badge, token state, Edit profile); in a scroll area that scrolls up and down only, the
+cardholder box (three labelled fields, Find card, two radio buttons), the send bar (Send,
+Cancel, a hidden busy bar, the elapsed time) and the result box (outcome, hint, portal link
+label, three buttons, a masked token field with a trailing action and Copy token, the
+status, code, time and message grid); beside it, in a splitter, a tab with the reply's text
+box and two buttons; and a status bar. No validation, no signals of its own, no module of
+the project. ``gui_startup.py`` starts it like the bare window: the difference between it
+and the bare window is what any PySide window with this form pays; the difference between
+it and the app is the app's own code.
 
-    python benchmarks/plain_form.py   # quits on its first event-loop turn after show()
+With ``--services`` it also starts, on its first event-loop turn, what the app starts
+after its first paint, in plain Python: an HTTP server on this computer's loopback on a
+thread of its own (the demo sandbox's kind), a rotating log file with one line and a SQLite
+database opened on another thread; the peak RSS of that run is the floor under the app's
+whole run.
+
+    python benchmarks/plain_form.py [--services]   # quits on its first turn after show()
 """
 
 from __future__ import annotations
@@ -21,8 +31,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
+    QButtonGroup,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -31,6 +41,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -40,32 +51,152 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-def line(placeholder: str = "For example: CAQL8YCV3") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    return edit
+# The menus of the main view: File (8 entries), Edit (5) and Help (4).
+MENUS = (("&File", 8), ("&Edit", 5), ("&Help", 4))
 
 
-def masked(icon: QIcon) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.addAction(QAction(icon, "Show", edit), QLineEdit.ActionPosition.TrailingPosition)
-    return edit
+def bold(widget: QWidget, scale: float = 1.0) -> None:
+    font = widget.font()
+    font.setBold(True)
+    if scale != 1.0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    widget.setFont(font)
 
 
-def group(title: str, rows: list[tuple[str, QWidget]]) -> QGroupBox:
-    box = QGroupBox(title)
+def profile_row() -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    combo = QComboBox()
+    combo.setMinimumContentsLength(18)
+    label = QLabel("&Profile:")
+    label.setBuddy(combo)
+    badge = QLabel("DEMO")
+    badge.setStyleSheet("background-color: #2f9e5b; color: white; font-weight: bold;")
+    badge.hide()  # shown with the first profile, as in the app
+    layout.addWidget(label)
+    layout.addWidget(combo)
+    layout.addWidget(badge)
+    layout.addWidget(QLabel("No token yet."), 1)
+    layout.addWidget(QPushButton("Ed&it profile…"))
+    return row
+
+
+def cardholder_box() -> QGroupBox:
+    box = QGroupBox("Cardholder")
     form = QFormLayout(box)
-    for text, widget in rows:
-        form.addRow(QLabel(text), widget)
+    find_card = QPushButton("Fi&nd card…")
+    find_card.setEnabled(False)
+    for n, (text, example) in enumerate((("Card &account id", "CAQL8YCV3"),
+                                         ("&Company id", "CEK1PU9AOO"),
+                                         ("En&Kash card id", "EKCDM5AVZY"))):
+        edit = QLineEdit()
+        edit.setPlaceholderText(f"For example: {example}")
+        label = QLabel(text)
+        label.setBuddy(edit)
+        if n == 2:
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(find_card)
+            form.addRow(label, row)
+        else:
+            form.addRow(label, edit)
+    kinds = QWidget()
+    kinds_row = QHBoxLayout(kinds)
+    kinds_row.setContentsMargins(0, 0, 0, 0)
+    employee = QRadioButton("E&mployee")
+    admin = QRadioButton("HR / company a&dmin")
+    group = QButtonGroup(box)
+    group.addButton(employee)
+    group.addButton(admin)
+    employee.setChecked(True)
+    kinds_row.addWidget(employee)
+    kinds_row.addWidget(admin)
+    kinds_row.addStretch(1)
+    form.addRow(QLabel("Card type"), kinds)
+    return box
+
+
+def send_bar() -> QWidget:
+    bar = QWidget()
+    row = QHBoxLayout(bar)
+    row.setContentsMargins(0, 0, 0, 0)
+    send = QPushButton("&Send")
+    send.setMinimumWidth(120)
+    bold(send)
+    send.setEnabled(False)
+    cancel = QPushButton("Cancel")
+    cancel.setEnabled(False)
+    busy = QProgressBar()
+    busy.setRange(0, 0)
+    busy.hide()
+    row.addWidget(send)
+    row.addWidget(cancel)
+    row.addWidget(busy)
+    row.addWidget(QLabel())
+    row.addStretch(1)
+    return bar
+
+
+def result_box(icon: QIcon) -> QGroupBox:
+    box = QGroupBox("Result")
+    layout = QVBoxLayout(box)
+    outcome = QLabel("Nothing sent yet.")
+    bold(outcome, 1.15)
+    layout.addWidget(outcome)
+    layout.addWidget(QLabel("Fill in the cardholder and press Send (Ctrl+Enter)."))
+    grid = QGridLayout()
+    grid.addWidget(QLabel("Portal link:"), 0, 0)
+    link = QLabel("The link appears here after a successful send.")
+    link.setEnabled(False)
+    grid.addWidget(link, 0, 1, 1, 6)
+    buttons = QHBoxLayout()
+    for text in ("&Open in browser", "Copy &link", "Show &QR code…"):
+        button = QPushButton(text)
+        button.setEnabled(False)
+        buttons.addWidget(button)
+    buttons.addStretch(1)
+    grid.addLayout(buttons, 1, 1, 1, 6)
+    token = QLineEdit()
+    token.setEchoMode(QLineEdit.EchoMode.Password)
+    token.setReadOnly(True)
+    token.addAction(QAction(icon, "Show", token), QLineEdit.ActionPosition.TrailingPosition)
+    copy_token = QPushButton("Copy token")
+    copy_token.setEnabled(False)
+    token_row = QHBoxLayout()
+    token_row.addWidget(token, 1)
+    token_row.addWidget(copy_token)
+    grid.addWidget(QLabel("SSO &token:"), 2, 0)
+    grid.addLayout(token_row, 2, 1, 1, 6)
+    for column, text in enumerate(("HTTP status:", "—", "Response code:", "—", "Time:", "—")):
+        grid.addWidget(QLabel(text), 3, column)
+    grid.addWidget(QLabel("Message:"), 4, 0)
+    grid.addWidget(QLabel("—"), 4, 1, 1, 6)
+    grid.setColumnStretch(6, 1)
+    layout.addLayout(grid)
+    return box
+
+
+def reply_box() -> QGroupBox:
+    box = QGroupBox("Reply")
+    layout = QVBoxLayout(box)
+    text = QPlainTextEdit()
+    text.setReadOnly(True)
+    text.setPlaceholderText("The server's reply appears here, with secrets masked.")
+    text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    layout.addWidget(text, 1)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(QPushButton("Copy as c&URL"))
+    row.addWidget(QPushButton("Copy as cURL with secrets…"))
+    layout.addLayout(row)
     return box
 
 
 def build() -> QMainWindow:
     window = QMainWindow()
     window.setWindowTitle("plain form")
-    for title, count in (("&File", 8), ("&Edit", 4), ("&Help", 3)):
+    for title, count in MENUS:
         menu = window.menuBar().addMenu(title)
         for n in range(count):
             action = QAction(f"Entry {n}", window)
@@ -75,119 +206,63 @@ def build() -> QMainWindow:
     pixmap.fill(QColor(128, 128, 128))
     icon = QIcon(pixmap)
 
-    chooser = QWidget()
-    chooser_row = QHBoxLayout(chooser)
-    chooser_row.setContentsMargins(0, 0, 0, 0)
-    chooser_row.addWidget(QComboBox(), 1)
-    for text in ("New", "Save", "Delete"):
-        chooser_row.addWidget(QPushButton(text))
-    environment = QComboBox()
-    environment.addItems(["Sandbox (this computer)", "UAT (testing)", "Production", "Custom"])
-    badge = QLabel("DEMO")
-    badge.setStyleSheet("background-color: #2f9e5b; color: white; font-weight: bold;")
-    env_row = QWidget()
-    env_layout = QHBoxLayout(env_row)
-    env_layout.setContentsMargins(0, 0, 0, 0)
-    env_layout.addWidget(environment, 1)
-    env_layout.addWidget(badge)
-    encryption = QComboBox()
-    encryption.addItems(["Off (plain JSON)", "The client secret itself"])
-    token_row = QWidget()
-    token_layout = QHBoxLayout(token_row)
-    token_layout.setContentsMargins(0, 0, 0, 0)
-    token_layout.addWidget(QPushButton("Get token"))
-    token_layout.addWidget(QLabel("No token yet."), 1)
-
-    panel = QWidget()
-    panel_layout = QVBoxLayout(panel)
-    panel_layout.addWidget(group("Profile", [("Profile", chooser), ("Profile name", line()),
-                                              ("Environment", env_row)]))
-    panel_layout.addWidget(group("Connection", [
-        ("Base URL", line()), ("Auth base URL", line()), ("Portal URL", line()),
-        ("Partner id", line()), ("SSO partner name", line()),
-        ("Timeout", QDoubleSpinBox()), ("Payload encryption", encryption)]))
-    panel_layout.addWidget(group("Login", [
-        ("Login user", line()), ("OAuth client id", line()),
-        ("Login client id", line()), ("Password", masked(icon)),
-        ("Client secret", masked(icon)), ("", token_row)]))
-    panel_layout.addWidget(group("Manual token (optional)", [
-        ("Authorization", masked(icon)), ("Cookie", masked(icon))]))
+    task = QWidget()
+    task_layout = QVBoxLayout(task)
+    task_layout.addWidget(cardholder_box())
+    task_layout.addWidget(send_bar())
+    task_layout.addWidget(result_box(icon))
+    task_layout.addStretch(1)
     scroll = QScrollArea()
-    scroll.setWidget(panel)
+    scroll.setWidget(task)
     scroll.setWidgetResizable(True)
-
-    card_type = QWidget()
-    card_layout = QHBoxLayout(card_type)
-    card_layout.setContentsMargins(0, 0, 0, 0)
-    card_layout.addWidget(QRadioButton("Employee"))
-    card_layout.addWidget(QRadioButton("HR / company admin"))
-    right = QWidget()
-    right_layout = QVBoxLayout(right)
-    right_layout.addWidget(group("Cardholder", [
-        ("Card account id", line()), ("Company id", line()),
-        ("EnKash card id", line()), ("Card type", card_type)]))
-    buttons = QHBoxLayout()
-    send = QPushButton("Send")
-    font = send.font()
-    font.setBold(True)
-    send.setFont(font)
-    buttons.addWidget(send)
-    buttons.addWidget(QPushButton("Cancel"))
-    buttons.addStretch(1)
-    right_layout.addLayout(buttons)
-    result = QGroupBox("Result")
-    result_layout = QVBoxLayout(result)
-    outcome = QLabel("Nothing sent yet.")
-    big = outcome.font()
-    big.setBold(True)
-    big.setPointSizeF(big.pointSizeF() * 1.15)
-    outcome.setFont(big)
-    result_layout.addWidget(outcome)
-    result_layout.addWidget(QLabel("Fill in the cardholder and press Send (Ctrl+Enter)."))
-    grid = QGridLayout()
-    for column, text in enumerate(("HTTP status:", "—", "Response code:", "—", "Time:", "—")):
-        grid.addWidget(QLabel(text), 0, column)
-    grid.addWidget(QLabel("Message:"), 1, 0)
-    grid.addWidget(QLabel("—"), 1, 1)
-    grid.addWidget(QLabel("SSO token:"), 2, 0)
-    grid.addWidget(masked(icon), 2, 1, 1, 4)
-    grid.addWidget(QPushButton("Copy token"), 2, 5)
-    grid.addWidget(QLabel("Portal link:"), 3, 0)
-    link_row = QHBoxLayout()
-    link_row.addWidget(line(), 1)
-    for text in ("Open in browser", "Copy link", "Show QR code…"):
-        link_row.addWidget(QPushButton(text))
-    grid.addLayout(link_row, 3, 1, 1, 5)
-    result_layout.addLayout(grid)
-    right_layout.addWidget(result)
-
-    reply = QGroupBox("Reply")
-    reply_layout = QVBoxLayout(reply)
-    text = QPlainTextEdit()
-    text.setPlaceholderText("The server's reply appears here, with secrets masked.")
-    reply_layout.addWidget(text)
-    curl_row = QHBoxLayout()
-    curl_row.addStretch(1)
-    curl_row.addWidget(QPushButton("Copy as cURL"))
-    curl_row.addWidget(QPushButton("Copy as cURL with secrets…"))
-    reply_layout.addLayout(curl_row)
+    scroll.setProperty("horizontalScrollBarPolicy", 1)  # ScrollBarAlwaysOff, without Qt
     tabs = QTabWidget()
-    tabs.addTab(reply, "Reply")
-    vertical = QSplitter()
-    vertical.setProperty("orientation", 2)  # Qt.Vertical, without the Qt namespace
-    vertical.addWidget(right)
-    vertical.addWidget(tabs)
-    horizontal = QSplitter()
-    horizontal.addWidget(scroll)
-    horizontal.addWidget(vertical)
-    window.setCentralWidget(horizontal)
-    window.statusBar().addPermanentWidget(QLabel("Demo secrets: in memory only"))
+    tabs.setDocumentMode(True)
+    tabs.addTab(reply_box(), "&Reply")
+    splitter = QSplitter()
+    splitter.addWidget(scroll)
+    splitter.addWidget(tabs)
+    splitter.setSizes([560, 600])
+    central = QWidget()
+    outer = QVBoxLayout(central)
+    outer.addWidget(profile_row())
+    outer.addWidget(splitter, 1)
+    window.setCentralWidget(central)
+    window.statusBar().addPermanentWidget(QLabel())
     window.statusBar().showMessage("Starting…")
-    window.resize(1180, 780)
+    window.resize(1200, 760)
     return window
 
 
+def services(folder: str) -> None:
+    """The kinds of service the app starts after its first paint, without its code."""
+    import logging.handlers
+    import sqlite3
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    handler = logging.handlers.RotatingFileHandler(f"{folder}/plain.log", maxBytes=1 << 20)
+    logging.getLogger("plain").addHandler(handler)
+    logging.getLogger("plain").warning("started")
+
+    def open_database() -> None:
+        connection = sqlite3.connect(f"{folder}/plain.db")
+        connection.execute("CREATE TABLE IF NOT EXISTS calls (at REAL, outcome TEXT)")
+        connection.commit()
+        connection.close()
+
+    opener = threading.Thread(target=open_database)
+    opener.start()
+    opener.join()
+    server.shutdown()
+    handler.close()
+
+
 def main() -> int:
+    import tempfile
+
     app = QApplication(sys.argv[:1])
     window = build()
     window.show()
@@ -196,9 +271,15 @@ def main() -> int:
     QTimer.singleShot(0, lambda: print(
         f"first-window {time.time():.6f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}",
         flush=True))
+    folder = tempfile.TemporaryDirectory(prefix="plain-form-")
+    if "--services" in sys.argv:
+        QTimer.singleShot(0, lambda: services(folder.name))
     QTimer.singleShot(0, window.close)
     QTimer.singleShot(0, app.quit)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        folder.cleanup()
 
 
 if __name__ == "__main__":
