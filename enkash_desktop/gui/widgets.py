@@ -115,6 +115,8 @@ class SecretLineEdit(QLineEdit):
         return self.echoMode() == QLineEdit.EchoMode.Normal
 
     def set_revealed(self, revealed: bool) -> None:
+        if revealed == self.revealed and revealed == self.toggle_action.isChecked():
+            return  # as it is (every call masks the result's token again): nothing to redraw
         self.setEchoMode(QLineEdit.EchoMode.Normal if revealed else QLineEdit.EchoMode.Password)
         if self.toggle_action.isChecked() != revealed:
             self.toggle_action.setChecked(revealed)
