@@ -55,6 +55,9 @@ class FormState(QObject):
         self.book: ProfileBook | None = None
         # Extra refusals by field for a profile (the administrator's policy, for instance).
         self.refusals: Callable[[Profile], dict[str, str]] | None = None
+        # The last profile checked and its problems: the check is a function of the profile
+        # (and the policy's refusals), and Send checks the form three times a call.
+        self._checked: tuple[object, dict[str, str]] | None = None
         self.verdict = FormVerdict(self.tr("Enkash Desktop is still starting."),
                                    self.tr("Enkash Desktop is still starting."),
                                    False, False, False, False, False, "")
@@ -105,8 +108,11 @@ class FormState(QObject):
         profile = self._partner.profile()
         secrets = self._partner.secrets()
         cardholder = self._cardholder.cardholder()
-        p_problems = {**profile_problems(profile),
-                      **(self.refusals(profile) if self.refusals is not None else {})}
+        key = (profile, self.refusals)
+        if self._checked is None or self._checked[0] != key:
+            self._checked = (key, {**profile_problems(profile), **(
+                self.refusals(profile) if self.refusals is not None else {})})
+        p_problems = dict(self._checked[1])
         s_problems = secret_problems({k: getattr(secrets, k) for k in core.Secrets.KINDS})
         c_problems = cardholder_problems(cardholder)
         p_warnings = {"partner_id": id_warning(profile.partner_id) or ""}
