@@ -372,9 +372,10 @@ class CallController(QObject):
         self.crash_dialog = report_bug(self._shell.widget(), exc, context, self.export)
 
     def _call_finished(self, job: Job) -> None:
-        # The result is on screen; the window leaves its busy state on the next event-loop
-        # turn, so the result is painted in between (two short turns, not one long one).
-        QTimer.singleShot(0, lambda: self._leave_busy(job))
+        # The result is on screen; the window leaves its busy state on a later event-loop
+        # turn, so the result is painted and input handled in between (two short turns, not
+        # one long one). A timer, not a 0 ms call: Qt runs those in the same pass.
+        QTimer.singleShot(1, lambda: self._leave_busy(job))
 
     def _leave_busy(self, job: Job) -> None:
         if self.call is not job:  # a confirmed retry has already started the next call
