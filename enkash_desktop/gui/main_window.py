@@ -398,10 +398,14 @@ class MainWindow(QMainWindow):
             edit.refresh_icon()
 
     def _warm_up(self) -> None:
-        """Import the HTTP stack in the background, so the first Send is as quick as the rest."""
+        """Import the HTTP stack in the background, so the first Send is as quick as the rest;
+        then load the replies' font."""
         if not self.closing:
-            self.run_background(_import_http_stack, lambda _: forget_module_sources(),
-                                name="warm-up")
+            self.run_background(_import_http_stack, self._warmed_up, name="warm-up")
+
+    def _warmed_up(self, _: object) -> None:
+        forget_module_sources()
+        self.reply.prepare_font()
 
     # =============================================================== policy
 
@@ -520,8 +524,13 @@ class MainWindow(QMainWindow):
 
 
 def _import_http_stack() -> None:
-    """Import what a Send runs off the GUI thread, before the first Send: the HTTP stack,
-    the client, the service's calls, the log's secret filter and the result's messages."""
+    """Import what a Send runs, before the first Send: the HTTP stack, the client, the
+    service's calls, the log's secret filter and the result's messages, and what the first
+    call would otherwise import on its worker while the window paints (the socket layer's
+    IDNA codec, shlex for the call's cURL in the history)."""
+    import encodings.idna  # noqa: F401
+    import shlex  # noqa: F401
+
     import httpcore  # noqa: F401
     import httpx  # noqa: F401
 

@@ -25,6 +25,8 @@ from .texts import tr_core
 from .widgets import ERROR_COLOR, SUCCESS_COLOR, WARNING_COLOR, LinkView, SecretLineEdit
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QFont
+
     from enkash_desktop.core.errors import EnkashError
     from enkash_desktop.core.models import SsoResult
 
@@ -379,6 +381,7 @@ class ReplyView(QGroupBox):
         self.text.setPlaceholderText(self.tr("The server's reply appears here, with secrets "
                                              "masked."))
         self._fixed_font = False
+        self._reply_font: QFont | None = None  # loaded by prepare_font
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setTabChangesFocus(True)
         layout.addWidget(self.text, 1)
@@ -399,12 +402,22 @@ class ReplyView(QGroupBox):
     def focus_order(self) -> list[QWidget]:
         return [self.text, self.curl_button, self.curl_secrets_button]
 
+    def prepare_font(self) -> None:
+        """Load the fixed font the replies are shown in, while the window is idle after
+        start-up, so the first reply does not wait for it; the placeholder keeps the usual
+        font until then."""
+        if self._reply_font is None:
+            from PySide6.QtGui import QFontDatabase, QFontMetrics
+
+            self._reply_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+            QFontMetrics(self._reply_font).horizontalAdvance('{"code": 0}')  # its glyphs
+
     def show_reply(self, text: str) -> None:
         if text and not self._fixed_font:  # the placeholder reads fine in the usual font
             self._fixed_font = True  # and loading the fixed one can wait for a reply
-            from PySide6.QtGui import QFontDatabase
-
-            self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            self.prepare_font()
+            assert self._reply_font is not None
+            self.text.setFont(self._reply_font)
         self.text.setPlainText(text)
 
 

@@ -245,3 +245,18 @@ def test_the_links_ending_always_shows_employee_or_admin(qtbot: Any, window: Mai
     QApplication.processEvents()
     assert view.shown_text().endswith("/reward_account/hrms"), view.shown_text()
     assert view.fontMetrics().horizontalAdvance(view.shown_text()) <= view.contentsRect().width()
+
+
+def test_the_replies_font_is_loaded_ahead_and_shown_with_the_first_reply(
+        qtbot: Any, window: MainWindow) -> None:
+    """The window loads the replies' fixed font while it is idle after start-up (its warm-up
+    calls prepare_font); the placeholder keeps the usual font until a reply arrives."""
+    from PySide6.QtGui import QFontDatabase
+
+    usual = window.reply.text.font().family()
+    fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+    window.reply.prepare_font()
+    assert window.reply.text.font().family() == usual
+    send(qtbot, window)
+    assert_success(window)
+    assert window.reply.text.font().family() == fixed
