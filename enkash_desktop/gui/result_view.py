@@ -373,7 +373,9 @@ class ReplyView(QGroupBox):
     copyCurlWithSecretsRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Reply"), parent)
+        super().__init__(parent)  # its tab says "Reply": no second title inside it
+        self.setFlat(True)
+        self.setAccessibleName(self.tr("Reply"))
         layout = QVBoxLayout(self)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
