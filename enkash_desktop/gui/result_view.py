@@ -147,7 +147,7 @@ class ResultView(QGroupBox):
         link_row.addStretch(1)
         details.addLayout(link_row, 1, 1, 1, 6)
 
-        self.token_edit = SecretLineEdit()
+        self.token_edit = SecretLineEdit(eye_now=False)  # its eye comes with a token
         self.token_edit.setReadOnly(True)
         self.copy_token_button = QPushButton(self.tr("Copy token"))
         self.copy_token_button.setAccessibleName(self.tr("Copy the SSO token"))
@@ -225,6 +225,8 @@ class ResultView(QGroupBox):
         self._set_outcome(text, hint, color)
 
     def _set_token(self, token: str, link: str) -> None:
+        if token:
+            self.token_edit.show_eye()
         self.token_edit.setText(token)
         self.token_edit.set_revealed(False)
         self.link_view.setText(link)

@@ -5,19 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import (
     QAction,
-    QBrush,
     QColor,
     QFont,
     QIcon,
     QKeySequence,
-    QPainter,
-    QPainterPath,
-    QPainterPathStroker,
     QPalette,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -34,7 +29,7 @@ from .qtprops import set_enum
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QEvent
-    from PySide6.QtGui import QResizeEvent
+    from PySide6.QtGui import QBrush, QResizeEvent
 
 
 # Accents chosen to read on both light and dark palettes; everything else uses palette roles.
@@ -62,7 +57,10 @@ _EYE_ICONS: dict[tuple[int, bool], QIcon] = {}
 def _draw_eye(brush: QBrush, *, crossed: bool) -> QIcon:
     # The outline is stroked into a shape and filled with a palette brush: QPainter.setPen
     # and any QColor-to-QBrush conversion would create the whole Qt namespace before the
-    # first paint (see qtprops).
+    # first paint (see qtprops). The painting classes load with the first eye drawn.
+    from PySide6.QtCore import QPointF, QRectF
+    from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPixmap
+
     icon = QIcon()
     for size in (16, 24, 32, 48):
         s = float(size)
@@ -97,7 +95,9 @@ class SecretLineEdit(QLineEdit):
 
     revealedChanged = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, eye_now: bool = True) -> None:
+        """``eye_now=False`` leaves the eye undrawn until :meth:`show_eye` (a field that
+        stays empty and disabled at first, like the result's token)."""
         super().__init__(parent)
         self.setEchoMode(QLineEdit.EchoMode.Password)
         set_enum(self, "inputMethodHints",
@@ -108,7 +108,14 @@ class SecretLineEdit(QLineEdit):
         set_enum(self.toggle_action, "shortcutContext", "WidgetShortcut")
         self.toggle_action.toggled.connect(self.set_revealed)
         self.addAction(self.toggle_action, QLineEdit.ActionPosition.TrailingPosition)
-        self.refresh_icon()
+        self._eye_drawn = False
+        if eye_now:
+            self.refresh_icon()
+
+    def show_eye(self) -> None:
+        """Draw the eye now, if it has not been drawn yet."""
+        if not self._eye_drawn:
+            self.refresh_icon()
 
     @property
     def revealed(self) -> bool:
@@ -125,6 +132,7 @@ class SecretLineEdit(QLineEdit):
 
     def refresh_icon(self) -> None:
         """Draw the eye (open or crossed out) and its texts for the current palette."""
+        self._eye_drawn = True
         brush = self.palette().brush(QPalette.ColorRole.PlaceholderText)
         if self.revealed:
             self.toggle_action.setIcon(_eye_icon(brush, crossed=True))
