@@ -395,7 +395,8 @@ class MainWindow(QMainWindow):
 
     def _refresh_secret_icons(self) -> None:
         for edit in self.findChildren(SecretLineEdit):
-            edit.refresh_icon()
+            if edit.eye_drawn:  # an undrawn eye is drawn in the palette of its day
+                edit.refresh_icon()
 
     def _warm_up(self) -> None:
         """Import the HTTP stack in the background, so the first Send is as quick as the rest;

@@ -108,13 +108,15 @@ class SecretLineEdit(QLineEdit):
         set_enum(self.toggle_action, "shortcutContext", "WidgetShortcut")
         self.toggle_action.toggled.connect(self.set_revealed)
         self.addAction(self.toggle_action, QLineEdit.ActionPosition.TrailingPosition)
-        self._eye_drawn = False
+        self.eye_drawn = False
         if eye_now:
             self.refresh_icon()
+        else:  # named (for screen readers and tooltips) before its eye is drawn
+            self._name_action()
 
     def show_eye(self) -> None:
         """Draw the eye now, if it has not been drawn yet."""
-        if not self._eye_drawn:
+        if not self.eye_drawn:
             self.refresh_icon()
 
     @property
@@ -132,14 +134,16 @@ class SecretLineEdit(QLineEdit):
 
     def refresh_icon(self) -> None:
         """Draw the eye (open or crossed out) and its texts for the current palette."""
-        self._eye_drawn = True
+        self.eye_drawn = True
         brush = self.palette().brush(QPalette.ColorRole.PlaceholderText)
+        self.toggle_action.setIcon(_eye_icon(brush, crossed=self.revealed))
+        self._name_action()
+
+    def _name_action(self) -> None:
         if self.revealed:
-            self.toggle_action.setIcon(_eye_icon(brush, crossed=True))
             self.toggle_action.setText(self.tr("Hide"))
             self.toggle_action.setToolTip(self.tr("Hide the value (Alt+F8)"))
         else:
-            self.toggle_action.setIcon(_eye_icon(brush, crossed=False))
             self.toggle_action.setText(self.tr("Show"))
             self.toggle_action.setToolTip(self.tr("Show the value (Alt+F8)"))
 

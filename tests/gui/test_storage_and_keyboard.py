@@ -217,6 +217,11 @@ def _eye_color(edit: SecretLineEdit) -> str:
 def test_the_eyes_follow_a_light_dark_switch(qtbot: Any, window: MainWindow) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    token = window.result.token_edit
+    assert not token.eye_drawn and token.toggle_action.icon().isNull()  # no token, no eye
+    assert token.toggle_action.text() == "Show"  # named all the same
+    send(qtbot, window)
+    assert token.eye_drawn and not token.toggle_action.icon().isNull()
     editor(window).password_edit.toggle_action.trigger()  # one crossed-out eye as well
     edits = window.findChildren(SecretLineEdit)
     assert len(edits) == 5  # four in the profile editor, the SSO token in the result
