@@ -42,6 +42,7 @@ from .widgets import (
     WARNING_COLOR,
     Banner,
     SecretLineEdit,
+    set_text_and_style,
 )
 
 if TYPE_CHECKING:  # the models load with the first profile, after the first paint
@@ -429,12 +430,7 @@ class PartnerPanel(QWidget):
             self.manual_token_note.setVisible(shown)
 
     def set_token_status(self, text: str, style: str) -> None:
-        """Set the token line; unchanged values are not set again (a style sheet repolishes
-        the label, and this runs twice a second and on every keystroke)."""
-        if self.token_status.text() != text:
-            self.token_status.setText(text)
-        if self.token_status.styleSheet() != style:
-            self.token_status.setStyleSheet(style)
+        set_text_and_style(self.token_status, text, style)
 
     # -- messages ----------------------------------------------------------------------
 

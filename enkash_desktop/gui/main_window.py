@@ -297,7 +297,8 @@ class MainWindow(QMainWindow):
         """Intents of the panels to the controllers, and the controllers' news back."""
         self.send_button.clicked.connect(self.calls.send)
         self.cancel_button.clicked.connect(self.calls.cancel)
-        self.partner.getTokenRequested.connect(self.calls.get_token)
+        self.partner.when_built(lambda panel: panel.getTokenRequested.connect(
+            self.calls.get_token))
         self.result.status.connect(self.status)
         self.reply.copyCurlRequested.connect(self.curl.copy_curl)
         self.reply.copyCurlWithSecretsRequested.connect(self.curl.copy_curl_with_secrets)

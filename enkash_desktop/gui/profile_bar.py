@@ -7,7 +7,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from .qtprops import set_enum
-from .widgets import ERROR_COLOR, PRODUCTION_COLOR, SUCCESS_COLOR, WARNING_COLOR
+from .widgets import (
+    ERROR_COLOR,
+    PRODUCTION_COLOR,
+    SUCCESS_COLOR,
+    WARNING_COLOR,
+    set_text_and_style,
+)
 
 # The badge of each environment (its value in core.choices.Environment): text and colour.
 _BADGES = {
@@ -92,11 +98,7 @@ class ProfileBar(QWidget):
         self.badge.setVisible(bool(text))
 
     def set_token_status(self, text: str, style: str) -> None:
-        if self.token_status.text() != text:
-            self.token_status.setText(text)
-            self.token_status.setToolTip(text)
-        if self.token_status.styleSheet() != style:
-            self.token_status.setStyleSheet(style)
+        set_text_and_style(self.token_status, text, style)
 
     def set_problem(self, text: str) -> None:
         """The profile's first problem (empty: none); Edit profile is where it is fixed."""

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from enkash_desktop.store.settings import SettingsStore
 
     from .cardholder_form import CardholderForm
+    from .forms import PartnerPanel
     from .profile_editor import ProfileDraft
     from .shell import Shell
 
@@ -52,9 +53,12 @@ class ProfileController(QObject):
         self._keyring_notice = ""
         self._keyring_state: tuple[bool, str] | None = None
         partner.profileChosen.connect(self.choose)
-        partner.newRequested.connect(self.new_profile)
-        partner.saveRequested.connect(self.save_profile)
-        partner.deleteRequested.connect(self.delete_profile)
+        partner.when_built(self._connect_editor)
+
+    def _connect_editor(self, panel: PartnerPanel) -> None:
+        panel.newRequested.connect(self.new_profile)
+        panel.saveRequested.connect(self.save_profile)
+        panel.deleteRequested.connect(self.delete_profile)
 
     def attach(self, book: ProfileBook, *, settings_store: SettingsStore,
                secret_store: SecretStore | None, preferred: str | None) -> None:

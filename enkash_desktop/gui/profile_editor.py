@@ -96,12 +96,7 @@ class ProfileDraft(QObject):
     has been opened, values kept here before."""
 
     changed = Signal()
-    profileChosen = Signal(str)
-    newRequested = Signal()
-    saveRequested = Signal()
-    deleteRequested = Signal()
-    getTokenRequested = Signal()
-    editorBuilt = Signal(object)  # the PartnerPanel, once
+    profileChosen = Signal(str)  # from the main view's chooser or the editor's
 
     def __init__(self, bar: ProfileBar, parent: QWidget) -> None:
         super().__init__(parent)
@@ -110,13 +105,9 @@ class ProfileDraft(QObject):
         self.editor: ProfileEditor | None = None
         self._profile: Profile | None = None
         self._secrets: Secrets | None = None
-        self._problems: tuple[dict[str, str], dict[str, str]] = ({}, {})
-        self._permissions: dict[str, object] | None = None
-        self._token_status = ("", "")
         self._busy = False
         self._names: tuple[list[str], str] = ([], "")
-        self._manual_replaced = False
-        self._on_built: list[Callable[[PartnerPanel], None]] = []
+        self._on_built: list[Callable[[PartnerPanel], object]] = []
         bar.profileChosen.connect(self.profileChosen)
         bar.editRequested.connect(self.open_editor)
 
@@ -128,7 +119,10 @@ class ProfileDraft(QObject):
         return self.editor.panel if self.editor is not None else None
 
     def build_editor(self) -> PartnerPanel:
-        """Build the editor (once) with the draft in its fields; returns its panel."""
+        """Build the editor (once) with the draft in its fields; returns its panel.
+
+        What the form decides (problems, permissions, the token's state) is not kept here:
+        ``changed`` is emitted once the editor is built, and the window shows it again."""
         if self.editor is not None:
             return self.editor.panel
         editor = ProfileEditor(self._window)
@@ -140,25 +134,15 @@ class ProfileDraft(QObject):
         if self._profile is not None:
             panel.load(self._profile, self._secrets)
             editor.show_managed(self._profile.managed)
-        panel.set_token_status(*self._token_status)
         panel.set_busy(self._busy)
-        if self._permissions is not None:
-            panel.set_permissions(**self._permissions)  # type: ignore[arg-type]
-        panel.show_problems(*self._problems)
-        panel.set_manual_token_replaced(self._manual_replaced)
         self.editor = editor  # from here on, the fields are the profile
-        for signal, own in ((panel.changed, self.changed),
-                            (panel.profileChosen, self.profileChosen),
-                            (panel.newRequested, self.newRequested),
-                            (panel.saveRequested, self.saveRequested),
-                            (panel.deleteRequested, self.deleteRequested),
-                            (panel.getTokenRequested, self.getTokenRequested)):
-            signal.connect(own)
+        panel.changed.connect(self.changed)
+        panel.profileChosen.connect(self.profileChosen)
         panel.changed.connect(self._show_environment)
         for action in self._on_built:
             action(panel)
         self._on_built.clear()
-        self.editorBuilt.emit(panel)
+        self.changed.emit()  # the window shows the form's verdict in the new fields
         return panel
 
     def open_editor(self) -> PartnerPanel:
@@ -176,7 +160,7 @@ class ProfileDraft(QObject):
             panel.name_edit.setFocus()
         return panel
 
-    def when_built(self, action: Callable[[PartnerPanel], None]) -> None:
+    def when_built(self, action: Callable[[PartnerPanel], object]) -> None:
         """Run ``action`` on the editor's fields now, or when the editor is first built."""
         if self.panel is not None:
             action(self.panel)
@@ -242,9 +226,7 @@ class ProfileDraft(QObject):
         self.changed.emit()
 
     def _show_environment(self) -> None:
-        self.bar.set_environment(self.profile().environment.value
-                                 if self._profile is not None or self.panel is not None
-                                 else None)
+        self.bar.set_environment(self.profile().environment.value)
 
     # -- what the window shows -------------------------------------------------------------
 
@@ -262,21 +244,17 @@ class ProfileDraft(QObject):
 
     def set_permissions(self, *, token_blocker: str, can_save: bool, can_delete: bool,
                         demo: bool) -> None:
-        self._permissions = {"token_blocker": token_blocker, "can_save": can_save,
-                             "can_delete": can_delete, "demo": demo}
         if self.panel is not None:
             self.panel.set_permissions(token_blocker=token_blocker, can_save=can_save,
                                        can_delete=can_delete, demo=demo)
 
     def set_token_status(self, text: str, style: str) -> None:
-        self._token_status = (text, style)
         self.bar.set_token_status(text, style)
         if self.panel is not None:
             self.panel.set_token_status(text, style)
 
     def set_manual_token_replaced(self, replaced: bool) -> None:
         """Whether a typed Authorization is replaced by the token from Get token."""
-        self._manual_replaced = replaced
         if self.panel is not None:
             self.panel.set_manual_token_replaced(replaced)
 
@@ -289,7 +267,6 @@ class ProfileDraft(QObject):
     def show_problems(self, problems: dict[str, str], warnings: dict[str, str]) -> None:
         """Each field's problem in the editor; the first one on the main view's profile row
         (untouched empty fields of a new profile say it only there)."""
-        self._problems = (problems, warnings)
         if self.panel is not None:
             self.panel.show_problems(problems, warnings)
         from .texts import tr_core

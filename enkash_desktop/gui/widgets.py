@@ -84,6 +84,16 @@ def _draw_eye(brush: QBrush, *, crossed: bool) -> QIcon:
     return icon
 
 
+def set_text_and_style(label: QLabel, text: str, style: str) -> None:
+    """Set a status line; unchanged values are not set again (a style sheet repolishes the
+    label, and a countdown sets it twice a second)."""
+    if label.text() != text:
+        label.setText(text)
+        label.setToolTip(text)
+    if label.styleSheet() != style:
+        label.setStyleSheet(style)
+
+
 class SecretLineEdit(QLineEdit):
     """A masked line edit with a trailing show/hide action (keyboard: Alt+F8 while focused,
     as in browsers' password fields; Alt+letters belong to the window's labels).
