@@ -57,6 +57,13 @@ class ClipboardGuard(QObject):
         return self.tr("The %s was copied to the clipboard; it signs in as the cardholder, so "
                        "the clipboard will be cleared in %s.") % (what, seconds_text(self.seconds))
 
+    def clear_now(self) -> None:
+        """The credential no longer belongs on screen: clear it from the clipboard now, if
+        the clipboard still holds it (not what the user copied since)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._expire()
+
     def _expire(self) -> None:
         clipboard = QGuiApplication.clipboard()
         value, self._value = self._value, ""

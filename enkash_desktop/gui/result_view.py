@@ -219,6 +219,7 @@ class ResultView(QGroupBox):
         for label in (self.http_status, self.response_code, self.message, self.elapsed):
             label.setText("—")
         self._set_token("", "")
+        self.clipboard_guard.clear_now()  # a copied link of the previous cardholder goes too
 
     def show_outcome(self, text: str, hint: str, color: str | None) -> None:
         """An outcome sentence of the window's own (a received bearer token, say)."""

@@ -89,3 +89,26 @@ def test_a_spreadsheet_row_pasted_into_a_field_fills_all_three_and_sends(
     qtbot.keyClick(window.cardholder.card_account_edit, Qt.Key.Key_V,
                    Qt.KeyboardModifier.ControlModifier)
     assert window.cardholder.card_account_edit.text() == "CAXYZ"
+
+
+def test_a_copied_link_leaves_the_clipboard_when_its_result_is_put_away(
+        qtbot: Any, window: MainWindow) -> None:
+    """Copy the link, type another cardholder: the previous cardholder's login is neither on
+    screen nor on the clipboard. What the user copied since is left alone."""
+    send(qtbot, window)
+    link = window.result.link_view.text()
+    clipboard = QGuiApplication.clipboard()
+    qtbot.keyClick(window.cardholder.card_account_edit, Qt.Key.Key_C,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert clipboard.text() == link
+    retype(qtbot, window.cardholder.card_account_edit, DEMO_CARDHOLDERS[1].card_account_id)
+    assert "put away" in window.result.outcome.text()
+    assert clipboard.text() == ""
+    assert "clipboard was cleared" in window.statusBar().currentMessage()
+
+    retype(qtbot, window.cardholder.card_account_edit, DEMO_CARDHOLDERS[0].card_account_id)
+    send(qtbot, window)
+    window.result.copy_link()
+    clipboard.setText("a note the clerk copied afterwards")
+    retype(qtbot, window.cardholder.card_account_edit, DEMO_CARDHOLDERS[1].card_account_id)
+    assert clipboard.text() == "a note the clerk copied afterwards"
