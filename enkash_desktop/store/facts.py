@@ -7,7 +7,7 @@ import os
 import platform
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from enkash_desktop import __version__
 
@@ -15,6 +15,7 @@ from enkash_desktop import __version__
 _DISTRIBUTIONS = ("PySide6-Essentials", "httpx", "keyring", "platformdirs", "truststore",
                   "cryptography")
 _AUTHORITY_END = re.compile(r"[/?#]")
+_NAME_SEPARATORS = re.compile(r"[-_.]+")
 
 
 def basic_facts() -> dict[str, str]:
@@ -32,19 +33,53 @@ def basic_facts() -> dict[str, str]:
 
 def all_facts() -> dict[str, str]:
     """:func:`basic_facts` with the operating system's own proxy settings, the full platform
-    and the versions of the libraries (reads package metadata: tens of milliseconds, so not
-    on the GUI thread)."""
-    from importlib import metadata
-
+    and the versions of the libraries (lists the folders of ``sys.path``: not on the GUI
+    thread)."""
     facts = basic_facts()
-    facts["platform"] = platform.platform()
+    facts["platform"] = _platform_text()
     facts["proxy"] = describe_proxies(_system_proxies())
-    for name in _DISTRIBUTIONS:
-        try:
-            facts[name.lower()] = metadata.version(name)
-        except Exception:  # a bundle may carry no metadata; the fact is simply unknown
-            facts[name.lower()] = "unknown"
+    facts.update(installed_versions(_DISTRIBUTIONS))
     return facts
+
+
+def installed_versions(names: Iterable[str]) -> dict[str, str]:
+    """The version of each distribution, by its lower-case name: from the name of its
+    ``<name>-<version>.dist-info`` folder on ``sys.path``, the first one found, as
+    ``importlib.metadata`` finds it but without loading that module and the e-mail parser
+    it reads METADATA with. ``"unknown"`` when none is found (a bundle may carry none)."""
+    wanted = {_normal_name(name): name.lower() for name in names}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = list(os.scandir(folder or "."))
+        except OSError:  # a zip file, a folder that is gone, no permission
+            continue
+        for entry in entries:
+            stem, _, suffix = entry.name.rpartition(".")
+            name, _, version = stem.partition("-")
+            key = wanted.get(_normal_name(name)) if suffix == "dist-info" else None
+            if key is not None and version:
+                found.setdefault(key, version)
+    return {key: found.get(key, "unknown") for key in wanted.values()}
+
+
+def _normal_name(name: str) -> str:
+    """A distribution's name as packaging compares it (``jaraco.classes`` is
+    ``jaraco-classes``, ``PySide6_Essentials`` is ``pyside6-essentials``)."""
+    return _NAME_SEPARATORS.sub("-", name).lower()
+
+
+def _platform_text() -> str:
+    """``platform.platform()``, less the processor on Linux and the BSDs: finding it there
+    runs ``uname -p`` in a subprocess."""
+    if sys.platform in ("win32", "darwin"):
+        return platform.platform()
+    uname = os.uname()
+    libc, libc_version = platform.libc_ver()
+    parts = [uname.sysname, uname.release, uname.machine]
+    if libc:
+        parts.append(f"with-{libc}{libc_version}")
+    return "-".join(part for part in parts if part)
 
 
 def _environment_proxies() -> Mapping[str, str]:
@@ -96,8 +131,8 @@ def _printable(text: str) -> str:
 
 
 def log_facts(extra: Mapping[str, str] | None = None, *, versions: bool = True) -> None:
-    """Write the start-up facts to the log in one line (``versions`` reads package
-    metadata: call it off the GUI thread)."""
+    """Write the start-up facts to the log in one line (``versions`` lists the folders of
+    ``sys.path``: call it off the GUI thread)."""
     import logging
 
     facts = all_facts() if versions else basic_facts()
