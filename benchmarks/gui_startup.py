@@ -1,6 +1,7 @@
 """Start-up, memory and responsiveness of the window (a benchmark, not a test).
 
     python benchmarks/gui_startup.py [--runs 15] [--sends 20]
+    python benchmarks/gui_startup.py --floor-parts [--runs 15]
 
 1. Start-up: wall time from spawning ``python -m enkash_desktop --demo --quit-after-show``
    to its first event-loop turn after the window is shown (the child prints the moment and
@@ -16,6 +17,9 @@
    a saved profile (no demo sandbox). The children get a private ``PYTHONPYCACHEPREFIX``
    (an installed program has its .pyc files; a shell's ``PYTHONDONTWRITEBYTECODE`` would
    otherwise make them recompile every run) and one warm-up run each.
+   With ``--floor-parts``, instead: the plain form with each of its parts left out in turn
+   (``plain_form.py --leave-out``), against the bare window: what each part of the main
+   view costs any PySide window, and how far under the targets the floor can go.
 2. Responsiveness: the longest gap between ticks of a 1 ms timer on the GUI thread while
    the window makes ``--sends`` sends in a row against the sandbox with a 0.2 s delay fault,
    in a child process started like the others (after one short warm-up run of its own).
@@ -200,6 +204,37 @@ def _report_startup(runs: int,
     print(f"  whole process to exit: bare {e_bare * 1000:.0f} ms, app {e_app * 1000:.0f} ms")
 
 
+def floor_parts(runs: int, tmp: Path) -> None:
+    """The plain form less one part (or a few), against the bare window: medians of
+    ``runs`` alternating runs, one warm-up each."""
+    env = _child_env(tmp)
+    bare_script = tmp / "bare.py"
+    bare_script.write_text(BARE, "utf-8")
+    plain = [sys.executable, str(ROOT / "benchmarks" / "plain_form.py")]
+    variants = {"bare QMainWindow": [sys.executable, str(bare_script)],
+                "plain form, whole": plain}
+    for parts in ("menus", "chooser", "style", "reply", "result", "cardholder", "status",
+                  "chooser,style", "menus,chooser,style"):
+        variants[f"plain form less {parts.replace(',', ', ')}"] = [*plain, "--leave-out",
+                                                                   parts]
+    for cmd in variants.values():
+        _run(cmd, env)
+    results: dict[str, list[tuple[float, float, float, float]]] = {k: [] for k in variants}
+    for _ in range(runs):
+        for name, cmd in variants.items():
+            results[name].append(_run(cmd, env))
+    bare_time = statistics.median(row[0] for row in results["bare QMainWindow"])
+    bare_rss = statistics.median(row[3] for row in results["bare QMainWindow"])
+    print(f"the plain form's parts, median of {runs} runs (offscreen); first shown window and "
+          "peak RSS at it, as ratios to the bare window:")
+    for name, rows in results.items():
+        first = statistics.median(row[0] for row in rows)
+        rss = statistics.median(row[3] for row in rows)
+        print(f"  {name:40s}{first * 1000:7.1f} ms {first / bare_time:5.2f}x   "
+              f"{rss:5.1f} MiB {rss / bare_rss:5.2f}x")
+    print(f"  targets of the app: {TARGET_TIME:.2f}x and {TARGET_FIRST_RSS:.2f}x")
+
+
 def responsiveness(sends: int, tmp: Path) -> None:
     """Run the sends in a child started like the others: once briefly (its .pyc files),
     then measured."""
@@ -291,10 +326,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--sends", type=int, default=20)
+    parser.add_argument("--floor-parts", action="store_true",
+                        help="only the plain form less each of its parts, against the bare "
+                             "window")
     parser.add_argument("--responsiveness-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.responsiveness_child:
         responsiveness_child(args.sends)
+        return 0
+    if args.floor_parts:
+        with tempfile.TemporaryDirectory(prefix="enkash-bench-") as tmp_name:
+            floor_parts(args.runs, Path(tmp_name))
         return 0
     with tempfile.TemporaryDirectory(prefix="enkash-bench-") as tmp_name:
         startup(args.runs, Path(tmp_name))

@@ -12,13 +12,20 @@ the project. ``gui_startup.py`` starts it like the bare window: the difference b
 and the bare window is what any PySide window with this form pays; the difference between
 it and the app is the app's own code.
 
+With ``--leave-out PART[,PART…]`` parts of that inventory are left out, to see what each
+costs (``gui_startup.py --floor-parts``): ``menus`` (the menu bar), ``chooser`` (the
+profile chooser, a combo box), ``style`` (the style sheet of the environment badge),
+``reply`` (the reply's box), ``result`` (the result's box), ``cardholder`` (the cardholder's
+box) and ``status`` (the status bar).
+
 With ``--services`` it also starts, on its first event-loop turn, what the app starts
 after its first paint, in plain Python: an HTTP server on this computer's loopback on a
 thread of its own (the demo sandbox's kind), a rotating log file with one line and a SQLite
 database opened on another thread; the peak RSS of that run is the floor under the app's
 whole run.
 
-    python benchmarks/plain_form.py [--services]   # quits on its first turn after show()
+    python benchmarks/plain_form.py [--services] [--leave-out PARTS]   # quits on its first
+                                                                     # turn after show()
 """
 
 from __future__ import annotations
@@ -53,6 +60,18 @@ from PySide6.QtWidgets import (
 
 # The menus of the main view: File (8 entries), Edit (5) and Help (4).
 MENUS = (("&File", 8), ("&Edit", 5), ("&Help", 4))
+PARTS = ("menus", "chooser", "style", "reply", "result", "cardholder", "status")
+
+
+def left_out(argv: list[str]) -> frozenset[str]:
+    """The parts named by ``--leave-out a,b``; an unknown name is an error, not ignored."""
+    if "--leave-out" not in argv:
+        return frozenset()
+    names = frozenset(filter(None, argv[argv.index("--leave-out") + 1].split(",")))
+    unknown = names - set(PARTS)
+    if unknown:
+        raise SystemExit(f"unknown parts {sorted(unknown)}; the parts are {', '.join(PARTS)}")
+    return names
 
 
 def bold(widget: QWidget, scale: float = 1.0) -> None:
@@ -63,19 +82,22 @@ def bold(widget: QWidget, scale: float = 1.0) -> None:
     widget.setFont(font)
 
 
-def profile_row() -> QWidget:
+def profile_row(leave_out: frozenset[str]) -> QWidget:
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
-    combo = QComboBox()
-    combo.setMinimumContentsLength(18)
     label = QLabel("&Profile:")
-    label.setBuddy(combo)
+    if "chooser" not in leave_out:
+        combo = QComboBox()
+        combo.setMinimumContentsLength(18)
+        label.setBuddy(combo)
     badge = QLabel("DEMO")
-    badge.setStyleSheet("background-color: #2f9e5b; color: white; font-weight: bold;")
+    if "style" not in leave_out:
+        badge.setStyleSheet("background-color: #2f9e5b; color: white; font-weight: bold;")
     badge.hide()  # shown with the first profile, as in the app
     layout.addWidget(label)
-    layout.addWidget(combo)
+    if "chooser" not in leave_out:
+        layout.addWidget(combo)
     layout.addWidget(badge)
     layout.addWidget(QLabel("No token yet."), 1)
     layout.addWidget(QPushButton("Ed&it profile…"))
@@ -193,10 +215,10 @@ def reply_box() -> QGroupBox:
     return box
 
 
-def build() -> QMainWindow:
+def build(leave_out: frozenset[str] = frozenset()) -> QMainWindow:
     window = QMainWindow()
     window.setWindowTitle("plain form")
-    for title, count in MENUS:
+    for title, count in () if "menus" in leave_out else MENUS:
         menu = window.menuBar().addMenu(title)
         for n in range(count):
             action = QAction(f"Entry {n}", window)
@@ -208,9 +230,11 @@ def build() -> QMainWindow:
 
     task = QWidget()
     task_layout = QVBoxLayout(task)
-    task_layout.addWidget(cardholder_box())
+    if "cardholder" not in leave_out:
+        task_layout.addWidget(cardholder_box())
     task_layout.addWidget(send_bar())
-    task_layout.addWidget(result_box(icon))
+    if "result" not in leave_out:
+        task_layout.addWidget(result_box(icon))
     task_layout.addStretch(1)
     scroll = QScrollArea()
     scroll.setWidget(task)
@@ -218,18 +242,19 @@ def build() -> QMainWindow:
     scroll.setProperty("horizontalScrollBarPolicy", 1)  # ScrollBarAlwaysOff, without Qt
     tabs = QTabWidget()
     tabs.setDocumentMode(True)
-    tabs.addTab(reply_box(), "&Reply")
+    tabs.addTab(QWidget() if "reply" in leave_out else reply_box(), "&Reply")
     splitter = QSplitter()
     splitter.addWidget(scroll)
     splitter.addWidget(tabs)
     splitter.setSizes([560, 600])
     central = QWidget()
     outer = QVBoxLayout(central)
-    outer.addWidget(profile_row())
+    outer.addWidget(profile_row(leave_out))
     outer.addWidget(splitter, 1)
     window.setCentralWidget(central)
-    window.statusBar().addPermanentWidget(QLabel())
-    window.statusBar().showMessage("Starting…")
+    if "status" not in leave_out:
+        window.statusBar().addPermanentWidget(QLabel())
+        window.statusBar().showMessage("Starting…")
     window.resize(1200, 760)
     return window
 
@@ -263,8 +288,9 @@ def services(folder: str) -> None:
 def main() -> int:
     import tempfile
 
+    leave_out = left_out(sys.argv)
     app = QApplication(sys.argv[:1])
-    window = build()
+    window = build(leave_out)
     window.show()
     if "--screenshot" in sys.argv:  # to compare it with the app by eye
         QTimer.singleShot(0, lambda: window.grab().save(sys.argv[-1]))
