@@ -300,6 +300,7 @@ class MainWindow(QMainWindow):
         self.partner.when_built(lambda panel: panel.getTokenRequested.connect(
             self.calls.get_token))
         self.result.status.connect(self.status)
+        self.result.statusOver.connect(self.withdraw_status)
         self.reply.copyCurlRequested.connect(self.curl.copy_curl)
         self.reply.copyCurlWithSecretsRequested.connect(self.curl.copy_curl_with_secrets)
         self.partner.changed.connect(self.form.revalidate)
@@ -416,6 +417,11 @@ class MainWindow(QMainWindow):
     def status(self, text: str) -> None:
         if not self.closing:
             self.statusBar().showMessage(text, 8000)
+
+    def withdraw_status(self, text: str) -> None:
+        """``text`` is no longer true: it goes if it is still the one shown."""
+        if self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
 
     def show_notice(self, text: str) -> None:
         self.notice_bar.add(text)

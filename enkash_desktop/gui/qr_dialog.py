@@ -54,6 +54,7 @@ class QrDialog(QDialog):
         self.setWindowTitle(self.tr("Portal link as a QR code"))
         self.setObjectName("qrDialog")
         self.link = link
+        self.said = ""  # what the status bar was told while this code is shown
         self._worker = Worker(self, max_threads=1, name="qr")
         self.saved: list[Path] = []
 

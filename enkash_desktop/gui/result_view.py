@@ -53,6 +53,7 @@ class ResultView(QGroupBox):
     """The outcome of the last call, in plain language first and details after."""
 
     status = Signal(str)  # a short sentence for the status bar
+    statusOver = Signal(str)  # a sentence of ``status`` that is no longer true
     unlockRequested = Signal()  # "EnKash has unlocked it" (shown while a login is locked)
     _private_outcome = Signal(str, str)  # url, outcome of open_in_private_window
 
@@ -318,14 +319,15 @@ class ResultView(QGroupBox):
         dialog.finished.connect(lambda _r: self._qr_closed(dialog))
         self.qr_dialog = dialog
         dialog.open()
+        dialog.said = self.tr("The QR code is shown; it signs in as the cardholder, so it "
+                              "will be hidden in %s.") % seconds_text(dialog.hide_after_s)
         if dialog.hide_after_s > 0:
-            self.status.emit(self.tr("The QR code is shown; it signs in as the cardholder, so "
-                                     "it will be hidden in %s.")
-                             % seconds_text(dialog.hide_after_s))
+            self.status.emit(dialog.said)
 
     def _qr_closed(self, dialog: QrDialog) -> None:
         if self.qr_dialog is dialog:
             self.qr_dialog = None
+        self.statusOver.emit(dialog.said)  # "the QR code is shown" is not true any more
 
     def open_link(self) -> None:
         """Open the link: in a private window of the default browser unless set otherwise.

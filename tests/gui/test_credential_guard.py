@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from enkash_desktop.gui.credential_guard import (
@@ -72,6 +73,37 @@ def test_the_qr_code_hides_after_the_interval(qtbot: Any, make_window: Any,
     assert "was hidden" in dialog.image.text() and "was hidden" in dialog.status.text()
     assert not dialog.save_png_button.isEnabled()
     dialog.reject()
+
+
+def test_closing_the_qr_code_takes_back_its_status_line(qtbot: Any, make_window: Any,
+                                                       home: AppPaths) -> None:
+    """"The QR code is shown" goes with the code: at Esc, and when a new call closes it;
+    another message shown meanwhile stays."""
+    window = _window_with_interval(make_window, home, 60)
+    send(qtbot, window)
+    window.result.qr_button.click()
+    dialog = window.result.qr_dialog
+    assert isinstance(dialog, QrDialog)
+    assert window.statusBar().currentMessage().startswith("The QR code is shown")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.result.qr_dialog is None, timeout=3000)
+    assert window.statusBar().currentMessage() == ""
+
+    window.result.qr_button.click()
+    dialog = window.result.qr_dialog
+    assert isinstance(dialog, QrDialog)
+    window.result.copy_link_button.click()  # a newer message: it is not taken back
+    copied = window.statusBar().currentMessage()
+    assert copied.startswith("The portal link was copied")
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.result.qr_dialog is None, timeout=3000)
+    assert window.statusBar().currentMessage() == copied
+
+    window.result.qr_button.click()
+    assert window.statusBar().currentMessage().startswith("The QR code is shown")
+    send(qtbot, window)  # the new call closes the old code, and its line goes
+    assert window.result.qr_dialog is None
+    assert not window.statusBar().currentMessage().startswith("The QR code is shown")
 
 
 @pytest.mark.parametrize(("value", "seconds"), [
