@@ -194,9 +194,12 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
     paths = AppPaths.default().ensure()
     handler = setup_logging(paths.log_file)
     from enkash_desktop.gui.crash_dialog import install_crash_hook
+    from enkash_desktop.gui.qt_messages import install_qt_messages
 
-    # From here on a crash is logged and printed redacted, and shown in the crash dialog.
+    # From here on a crash is logged and printed redacted, and shown in the crash dialog;
+    # Qt's own messages (a link it could not open) are redacted too.
     install_crash_hook(window, window.support.export_diagnostics)
+    install_qt_messages()
     log.info("Enkash Desktop %s started", __version__)
     _log_startup_facts()
     settings_store, loaded, effective = load_settings(
