@@ -184,7 +184,7 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
     from enkash_desktop.gui import forget_module_sources
     from enkash_desktop.store.effective import load_settings
     from enkash_desktop.store.login_state import FileFailureCounter
-    from enkash_desktop.store.logs import setup_logging
+    from enkash_desktop.store.logs import setup_logging, warn_on_stderr
     from enkash_desktop.store.paths import AppPaths
     from enkash_desktop.store.policy import load_policy
     from enkash_desktop.store.secrets import SecretStore
@@ -193,6 +193,8 @@ def _attach(window: MainWindow, *, demo: bool, state: dict[str, object]) -> None
     forget_module_sources()  # of the store: the sandbox's and the window's come next
     paths = AppPaths.default().ensure()
     handler = setup_logging(paths.log_file)
+    if handler is None:
+        warn_on_stderr()
     from enkash_desktop.gui.crash_dialog import install_crash_hook
     from enkash_desktop.gui.qt_messages import install_qt_messages
 

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from enkash_desktop.store.logs import redact_known
+from enkash_desktop.store.logs import PRINTED, redact_known
 
 log = logging.getLogger("enkash_desktop.qt")
 
@@ -42,4 +42,4 @@ def qt_message(mode: Any, context: Any, message: str) -> None:
     with contextlib.suppress(OSError, ValueError, AttributeError):  # no stderr (a
         print(line, file=sys.stderr, flush=True)  # windowed program on Windows), or closed
     if mode in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
-        log.warning("Qt: %s", line)
+        log.warning("Qt: %s", line, extra={PRINTED: True})

@@ -98,6 +98,26 @@ def setup_logging(log_file: Path, *, level: int = logging.INFO) -> logging.Handl
     return handler
 
 
+STDERR_HANDLER = "enkash-stderr"
+PRINTED = "already_on_stderr"  # a record's extra: its text was printed to stderr already
+
+
+def warn_on_stderr() -> None:
+    """For the window when its log file cannot be opened: warnings go to stderr, redacted,
+    not through Python's last-resort handler, which prints a record as it is. (The command
+    line keeps stderr for its sentences and drops them instead.)"""
+    root = logging.getLogger()
+    if any(h.get_name() == STDERR_HANDLER for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(STDERR_HANDLER)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    handler.addFilter(lambda record: not getattr(record, PRINTED, False))
+    root.addHandler(handler)
+
+
 def log_uncaught(exc_type: type[BaseException], exc: BaseException,
                  tb: TracebackType | None) -> None:
     """An excepthook: a crash is logged (redacted) and shown on stderr redacted too."""

@@ -5,6 +5,7 @@ token, into a warning), and what reached stderr and the log file."""
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -18,7 +19,7 @@ from enkash_desktop.app import start_services, stop_services
 from enkash_desktop.core.redaction import MASK
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.gui.qt_messages import UNSHOWABLE, qt_message
-from enkash_desktop.store.logs import remember_secrets
+from enkash_desktop.store.logs import STDERR_HANDLER, remember_secrets, warn_on_stderr
 from enkash_desktop.store.paths import AppPaths
 from tests.gui.gui_helpers import send
 
@@ -103,3 +104,17 @@ def test_a_message_that_cannot_be_masked_is_not_shown(
 
     qt_message(QtMsgType.QtWarningMsg, object(), Hostile())  # type: ignore[arg-type]
     assert capsys.readouterr().err == UNSHOWABLE + "\n"
+
+
+def test_without_a_log_file_a_qt_warning_is_on_stderr_once(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    warn_on_stderr()  # what start-up does when the log file cannot be opened
+    try:
+        qt_message(QtMsgType.QtWarningMsg, object(), "a warning of Qt's")
+        logging.getLogger("enkash_desktop.test").warning("one of ours")
+        err = capsys.readouterr().err
+        assert err.count("a warning of Qt's") == 1 and err.count("one of ours") == 1
+    finally:
+        for handler in [h for h in root.handlers if h.get_name() == STDERR_HANDLER]:
+            root.removeHandler(handler)

@@ -12,7 +12,12 @@ import pytest
 
 from enkash_desktop.store import AppPaths
 from enkash_desktop.store.diagnostics import export_diagnostics
-from enkash_desktop.store.logs import remember_secrets, setup_logging
+from enkash_desktop.store.logs import (
+    STDERR_HANDLER,
+    remember_secrets,
+    setup_logging,
+    warn_on_stderr,
+)
 
 SECRET = "unique-secret-7f3a9c"
 BEARER = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig-42"
@@ -62,5 +67,22 @@ def test_unwritable_log_dir_does_not_stop_the_program(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert setup_logging(blocker / "logs" / "app.log") is None
-    assert "logging is off" in capsys.readouterr().err
+    root = logging.getLogger()
+    try:
+        assert setup_logging(blocker / "logs" / "app.log") is None
+        assert "logging is off" in capsys.readouterr().err
+        # The window's warnings then go to stderr, redacted (not raw, through Python's
+        # last resort).
+        warn_on_stderr()
+        remember_secrets([SECRET])
+        logging.getLogger("enkash_desktop.test").warning(
+            "keyring call failed for %s with Authorization: Bearer %s", SECRET, BEARER)
+        logging.getLogger("enkash_desktop.test").info("not shown: %s", "chatty")
+        err = capsys.readouterr().err
+        assert "keyring call failed" in err and "chatty" not in err
+        assert SECRET not in err and BEARER not in err
+        warn_on_stderr()  # a second time: still one handler
+        assert sum(h.get_name() == STDERR_HANDLER for h in root.handlers) == 1
+    finally:
+        for handler in [h for h in root.handlers if h.get_name() == STDERR_HANDLER]:
+            root.removeHandler(handler)
