@@ -14,7 +14,6 @@ from .common import (
     _client,
     _in_terminal_words,
     _load_settings,
-    _locked_now,
     _no_link_notice,
     _print_error,
     _recording,
@@ -61,13 +60,14 @@ def _send(args: argparse.Namespace, sandbox_url: str = "") -> int:
         cardholder = validate_cardholder(cardholder)
         with _target(args, sandbox_url) as (profile, secrets, failures), \
                 _client(profile, secrets, failures) as client, _recording(args) as recorder:
+            from enkash_desktop.core.lockout import locked_now
             from enkash_desktop.service.calls import send_and_record
 
             outcome = send_and_record(client, cardholder, recorder, confirmed_login=(
                 args.confirm_lockout_risk and client.can_login()))
             _say(outcome.notice)
             if isinstance(outcome.value, EnkashError):
-                raise _locked_now(outcome.value, outcome.failures or 0)
+                raise locked_now(outcome.value, outcome.failures or 0)
             result = outcome.value
     except EnkashError as exc:
         return _print_error(_in_terminal_words(exc, args), args.json)
@@ -129,12 +129,13 @@ def _cmd_token(args: argparse.Namespace) -> int:
     try:
         with _target(args) as (profile, secrets, failures), \
                 _client(profile, secrets, failures) as client, _recording(args) as recorder:
+            from enkash_desktop.core.lockout import locked_now
             from enkash_desktop.service.calls import login_and_record
 
             login = login_and_record(client, recorder, confirmed=args.confirm_lockout_risk)
             _say(login.notice)
             if isinstance(login.value, EnkashError):
-                raise _locked_now(login.value, login.failures)
+                raise locked_now(login.value, login.failures)
             token = login.value
     except EnkashError as exc:
         if exc.kind.value == "lockout_risk":

@@ -185,18 +185,6 @@ def _unlock_advice(args: argparse.Namespace) -> str:
             "is sent for it.")
 
 
-def _locked_now(error: EnkashError, failures: int) -> EnkashError:
-    """The failed login that locked the login says so (and is reported as locked)."""
-    from enkash_desktop.core import ErrorKind
-    from enkash_desktop.core.errors import followed_by
-    from enkash_desktop.core.lockout import LOCKED_NOW, is_locked
-
-    if error.kind is not ErrorKind.LOGIN_FAILED or not is_locked(failures):
-        return error
-    return replace(error, kind=ErrorKind.ACCOUNT_LOCKED,
-                   message=followed_by(error.message, LOCKED_NOW))
-
-
 def _client(profile: Profile, secrets: Secrets, failures: FailureCounter) -> EnkashClient:
     from enkash_desktop.core import EnkashClient
 

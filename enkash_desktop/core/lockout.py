@@ -26,11 +26,11 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
-from .errors import EnkashError, ErrorKind
+from .errors import EnkashError, ErrorKind, followed_by
 
 if TYPE_CHECKING:
     from .models import Profile
@@ -209,6 +209,16 @@ def unlock(counter: FailureCounter, identity: LoginIdentity) -> bool:
     counter.update(identity, clear)
     return is_locked(was)
 
+
+def locked_now(error: EnkashError, failures: int, *,
+               words: Callable[[str], str] = str) -> EnkashError:
+    """A refused login that was the one to lock the login (``failures`` is the count after
+    it) says so, and is reported as ACCOUNT_LOCKED; any other error is returned as it is.
+    ``words`` puts the two sentences in the reader's language (the window's tr_core)."""
+    if error.kind is not ErrorKind.LOGIN_FAILED or not is_locked(failures):
+        return error
+    return replace(error, kind=ErrorKind.ACCOUNT_LOCKED,
+                   message=followed_by(words(error.message), words(LOCKED_NOW)))
 
 
 def locked_error() -> EnkashError:

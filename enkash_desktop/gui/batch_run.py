@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from enkash_desktop.core.batch import BatchEnd, BatchResults, BatchSummary, row_key, run_batch
 from enkash_desktop.core.csvsafe import RowProblem
 from enkash_desktop.core.errors import EnkashError, ErrorKind
+from enkash_desktop.core.lockout import locked_now
 from enkash_desktop.core.models import Cardholder, SsoResult
 from enkash_desktop.service.calls import BatchRecording
 
@@ -141,7 +142,7 @@ def run_batch_job(job: BatchJob) -> BatchRun:
                 job.client.fetch_token(confirmed=True)
             except EnkashError as exc:
                 log.info("batch: the confirmed login failed: %s", exc.kind.value)
-                login_error.append(_locked_now(exc, job.client.login_failures()))
+                login_error.append(locked_now(exc, job.client.login_failures(), words=tr_core))
                 return False
         return True
 
@@ -161,19 +162,6 @@ def run_batch_job(job: BatchJob) -> BatchRun:
     assert summary is not None
     return BatchRun(summary, len(results.done_keys()), save_error, recording.error,
                     login_error[0] if login_error else None)
-
-
-def _locked_now(error: EnkashError, failures: int) -> EnkashError:
-    """The confirmed login's failure; the one that locked the login says so."""
-    from dataclasses import replace
-
-    from enkash_desktop.core.errors import followed_by
-    from enkash_desktop.core.lockout import LOCKED_NOW, is_locked
-
-    if error.kind is not ErrorKind.LOGIN_FAILED or not is_locked(failures):
-        return error
-    return replace(error, kind=ErrorKind.ACCOUNT_LOCKED,
-                   message=followed_by(tr_core(error.message), tr_core(LOCKED_NOW)))
 
 
 def describe_run(run: BatchRun, output: str) -> tuple[str, str]:

@@ -140,10 +140,12 @@ class LoginLock(QObject):
         from dataclasses import replace  # not before the first paint
 
         from enkash_desktop.core.errors import followed_by
-        from enkash_desktop.core.lockout import LOCK_AFTER, LOCKED_NOW, is_locked
+        from enkash_desktop.core.lockout import LOCK_AFTER, is_locked, locked_now
 
         kind = error.kind
-        if kind is core.ErrorKind.LOGIN_FAILED and 0 < failures < LOCK_AFTER:
+        if kind is core.ErrorKind.LOGIN_FAILED:
+            if not 0 < failures < LOCK_AFTER:
+                return locked_now(error, failures, words=tr_core)
             count = self.tr("This login has failed %d of %d times in a row; at %d the "
                             "partner's account is locked.") % (failures, LOCK_AFTER, LOCK_AFTER)
             return replace(error, message=followed_by(tr_core(error.message), count))
@@ -151,11 +153,8 @@ class LoginLock(QObject):
                 or not error.reached_server \
                 or kind in (core.ErrorKind.BAD_INPUT, core.ErrorKind.LOCKOUT_RISK):
             return error
-        if kind is core.ErrorKind.LOGIN_FAILED:
-            now = tr_core(LOCKED_NOW)
-        else:
-            now = self.tr("This was the third login in a row that did not succeed, so this "
-                          "login is now locked.")
+        now = self.tr("This was the third login in a row that did not succeed, so this "
+                      "login is now locked.")
         return replace(error, kind=core.ErrorKind.ACCOUNT_LOCKED,
                        message=followed_by(tr_core(error.message), now))
 
