@@ -15,6 +15,7 @@ from .common import (
     _in_terminal_words,
     _load_settings,
     _no_link_notice,
+    _no_such_profile,
     _print_error,
     _recording,
     _say,
@@ -165,8 +166,7 @@ def _cmd_unlock(args: argparse.Namespace) -> int:
     name = args.profile or loaded.settings.current_profile
     profile = loaded.settings.profile(name) if name else None
     if profile is None:
-        known = ", ".join(p.name for p in loaded.settings.profiles) or "none saved yet"
-        return _bad_input(f"There is no profile called '{name}' (profiles: {known})." if name
+        return _bad_input(_no_such_profile(name, loaded.settings) if name
                           else "No profile to use: pass --profile NAME.", False, "profile")
     user = profile.username.strip()
     if not user:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from enkash_desktop.service.recorder import CallRecorder
     from enkash_desktop.store.effective import EffectiveSettings
     from enkash_desktop.store.policy import Policy
-    from enkash_desktop.store.settings import LoadedSettings
+    from enkash_desktop.store.settings import LoadedSettings, Settings
 from .parser import KEY_RULES
 
 SECRET_ENV = {
@@ -109,9 +109,7 @@ def _target(args: argparse.Namespace, sandbox_url: str = ""
     if name:
         found = settings.profile(name)
         if found is None:
-            known = ", ".join(p.name for p in settings.profiles) or "none saved yet"
-            raise EnkashError(ErrorKind.BAD_INPUT,
-                              f"There is no profile called '{name}' (profiles: {known}).",
+            raise EnkashError(ErrorKind.BAD_INPUT, _no_such_profile(name, settings),
                               field="profile")
         from enkash_desktop.store import SecretStore
 
@@ -131,6 +129,11 @@ def _target(args: argparse.Namespace, sandbox_url: str = ""
     profile = Profile(name="command line", environment=Environment.CUSTOM, **overrides)
     _check_policy(profile, effective.policy)
     yield profile, _env_secrets(Secrets()), failures
+
+
+def _no_such_profile(name: str, settings: Settings) -> str:
+    known = ", ".join(p.name for p in settings.profiles) or "none saved yet"
+    return f"There is no profile called '{name}' (profiles: {known})."
 
 
 @contextlib.contextmanager
