@@ -273,24 +273,22 @@ def parse_token_reply(status: int, body: bytes, cookie: str = "",
     gateway = gateway_error(status, body)
     if gateway is not None:
         raise gateway
+    # The token service's own words, quoted after our sentence when it gave any.
+    server = _text(data.get("error_description")) or env.message or _text(data.get("error"))
+    said = f" EnKash said: {server}" if server else ""
     if status == 423 or _LOCKED.search(error_text):
-        server = _text(data.get("error_description")) or env.message or _text(data.get("error"))
-        message = "EnKash has locked this login."
-        if server:
-            message += f" EnKash said: {server}"
-        raise EnkashError(ErrorKind.ACCOUNT_LOCKED, message, detail=detail, http_status=status)
+        raise EnkashError(ErrorKind.ACCOUNT_LOCKED, f"EnKash has locked this login.{said}",
+                          detail=detail, http_status=status)
     if status >= 500:
         raise error_for_status(status, env.message, detail) or AssertionError
     if status in (400, 401, 403) or data.get("error") or (env.failed and 200 <= status < 300):
-        server = _text(data.get("error_description")) or env.message or _text(data.get("error"))
         if oauth_error_code(data) == "invalid_client":
             message = f"{INVALID_CLIENT_MESSAGE} EnKash said: {server}"
             raise EnkashError(ErrorKind.LOGIN_FAILED, message, detail=detail,
                               http_status=status, advice=INVALID_CLIENT_HINT)
-        message = "The token service refused the login details."
-        if server:
-            message += f" EnKash said: {server}"
-        raise EnkashError(ErrorKind.LOGIN_FAILED, message, detail=detail, http_status=status)
+        raise EnkashError(ErrorKind.LOGIN_FAILED,
+                          f"The token service refused the login details.{said}",
+                          detail=detail, http_status=status)
     if not 200 <= status < 300:
         raise error_for_status(status, env.message, detail) or AssertionError
     token: str | None = None
