@@ -74,13 +74,6 @@ class LoginOutcome(NamedTuple):
     notice: str = ""
     failures: int = 0  # failed logins in a row for this login identity, after this attempt
 
-    @property
-    def locked(self) -> bool:
-        """True when the login identity is locked: no login is sent until it is unlocked."""
-        from enkash_desktop.core.lockout import is_locked
-
-        return is_locked(self.failures)
-
 
 # Refusals made before anything is sent: not a login, so not in the history (nor is the
 # refusal of a locked login, an ACCOUNT_LOCKED that never reached the server).
