@@ -319,15 +319,16 @@ class ResultView(QGroupBox):
         dialog.finished.connect(lambda _r: self._qr_closed(dialog))
         self.qr_dialog = dialog
         dialog.open()
-        dialog.said = self.tr("The QR code is shown; it signs in as the cardholder, so it "
-                              "will be hidden in %s.") % seconds_text(dialog.hide_after_s)
         if dialog.hide_after_s > 0:
+            dialog.said = self.tr("The QR code is shown; it signs in as the cardholder, so "
+                                  "it will be hidden in %s.") % seconds_text(dialog.hide_after_s)
             self.status.emit(dialog.said)
 
     def _qr_closed(self, dialog: QrDialog) -> None:
         if self.qr_dialog is dialog:
             self.qr_dialog = None
-        self.statusOver.emit(dialog.said)  # "the QR code is shown" is not true any more
+        if dialog.said:  # "the QR code is shown" is not true any more
+            self.statusOver.emit(dialog.said)
 
     def open_link(self) -> None:
         """Open the link: in a private window of the default browser unless set otherwise.
