@@ -113,8 +113,8 @@ def warn_on_stderr() -> None:
     handler.set_name(STDERR_HANDLER)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(lambda record: not getattr(record, PRINTED, False))  # then masked
     handler.addFilter(RedactingFilter())
-    handler.addFilter(lambda record: not getattr(record, PRINTED, False))
     root.addHandler(handler)
 
 
