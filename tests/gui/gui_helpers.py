@@ -26,6 +26,30 @@ def retype(qtbot: Any, edit: QLineEdit, text: str) -> None:
                                                        char))
 
 
+def start_as_the_program(qtbot: Any) -> tuple[MainWindow, dict[str, object]]:
+    """The window shown, then started as `enkash-desktop --demo` starts it (`start_services`:
+    settings, log, the demo sandbox, history); the state to hand to :func:`stop_started`."""
+    from enkash_desktop.app import start_services
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    state: dict[str, object] = {}
+    start_services(window, demo=True, state=state)
+    return window, state
+
+
+def stop_started(window: MainWindow, state: dict[str, object]) -> None:
+    """Close a window of :func:`start_as_the_program` and stop what start-up started."""
+    from enkash_desktop.app import stop_services
+
+    window.close()
+    state["history"] = window.history_store
+    state["workers_idle"] = window.wait_for_background(5000)
+    stop_services(state)
+
+
 def send(qtbot: Any, window: MainWindow, timeout_ms: int = 8000) -> None:
     """Click Send and wait until the call is over and its result is shown."""
     assert window.send_button.isEnabled(), window.send_blocker

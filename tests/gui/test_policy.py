@@ -17,12 +17,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QApplication
 
-from enkash_desktop.app import start_services, stop_services
 from enkash_desktop.core.models import Environment
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.store.paths import AppPaths
 from tests.gui.conftest import Asker
-from tests.gui.gui_helpers import editor, retype, send, sso_calls
+from tests.gui.gui_helpers import (
+    editor,
+    retype,
+    send,
+    sso_calls,
+    start_as_the_program,
+    stop_started,
+)
 from tests.history_data import build_history
 
 SAMPLE = (Path(__file__).resolve().parents[1] / "data" / "docs_sso_curl_sample.txt").read_text(
@@ -48,12 +54,7 @@ def start_with_policy(qtbot: Any, home: AppPaths, tmp_path: Path, asker: Asker,
         path = tmp_path / "policy.json"
         path.write_text(policy if isinstance(policy, str) else json.dumps(policy))
         monkeypatch.setenv("ENKASH_DESKTOP_POLICY", str(path))
-        window = MainWindow()
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        state: dict[str, object] = {}
-        start_services(window, demo=True, state=state)
+        window, state = start_as_the_program(qtbot)
         started.append((window, state))
         start.sandbox = state["sandbox"]  # type: ignore[attr-defined]
         qtbot.waitUntil(lambda: window.history is not None, timeout=5000)
@@ -63,10 +64,7 @@ def start_with_policy(qtbot: Any, home: AppPaths, tmp_path: Path, asker: Asker,
 
     yield start
     for window, state in started:
-        window.close()
-        state["history"] = window.history_store
-        state["workers_idle"] = window.wait_for_background(5000)
-        stop_services(state)
+        stop_started(window, state)
 
 
 def test_policy_locks_the_window_and_refuses_foreign_hosts(

@@ -15,30 +15,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QtMsgType
 
-from enkash_desktop.app import start_services, stop_services
 from enkash_desktop.core.redaction import MASK
 from enkash_desktop.gui.main_window import MainWindow
 from enkash_desktop.gui.qt_messages import UNSHOWABLE, qt_message
 from enkash_desktop.store.logs import STDERR_HANDLER, remember_secrets, warn_on_stderr
 from enkash_desktop.store.paths import AppPaths
-from tests.gui.gui_helpers import send
+from tests.gui.gui_helpers import send, start_as_the_program, stop_started
 
 
 @pytest.fixture
 def started(qtbot: Any, home: AppPaths) -> Iterator[MainWindow]:
     """The window, shown, then started as `enkash-desktop --demo` starts it."""
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    state: dict[str, object] = {}
-    start_services(window, demo=True, state=state)
+    window, state = start_as_the_program(qtbot)
     qtbot.waitUntil(lambda: window.ready and window.history is not None, timeout=5000)
     yield window
-    window.close()
-    state["history"] = window.history_store
-    state["workers_idle"] = window.wait_for_background(5000)
-    stop_services(state)
+    stop_started(window, state)
 
 
 @pytest.mark.no_qt_log  # Qt's messages go where the program's go, not to pytest-qt
