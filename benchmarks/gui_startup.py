@@ -125,14 +125,19 @@ def _with_saved_profile(env: dict[str, str], home: Path) -> dict[str, str]:
     return {**env, "ENKASH_DESKTOP_HOME": str(home)}
 
 
+def _bare_command(tmp: Path) -> list[str]:
+    """The bare window's command (its script written into ``tmp``)."""
+    script = tmp / "bare.py"
+    script.write_text(BARE, "utf-8")
+    return [sys.executable, str(script)]
+
+
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
 def startup(runs: int, tmp: Path) -> None:
     env = _child_env(tmp)
-    bare_script = tmp / "bare.py"
-    bare_script.write_text(BARE, "utf-8")
     qt_script = tmp / "bare_qt.py"
     # For information, not targets: the same bare window after touching the Qt namespace
     # (PySide makes its 93 enums at once, ≈20 ms), and with one line of text (the font
@@ -147,7 +152,7 @@ def startup(runs: int, tmp: Path) -> None:
         'window.setCentralWidget(QLabel("Card account id"))', 1), "utf-8")
     own_env = _with_saved_profile(env, tmp / "own")
     commands = {
-        "bare": [sys.executable, str(bare_script)],
+        "bare": _bare_command(tmp),
         "bare+Qt": [sys.executable, str(qt_script)],
         "bare+text": [sys.executable, str(text_script)],
         "plain": [sys.executable, str(ROOT / "benchmarks" / "plain_form.py")],
@@ -157,13 +162,20 @@ def startup(runs: int, tmp: Path) -> None:
         "own": [sys.executable, "-m", "enkash_desktop", "--quit-after-show"],
     }
     envs = {name: own_env if name == "own" else env for name in commands}
-    for name, cmd in commands.items():  # warm-up: .pyc files, font cache
+    _report_startup(runs, _measure(commands, envs, runs))
+
+
+def _measure(commands: dict[str, list[str]], envs: dict[str, dict[str, str]],
+             runs: int) -> dict[str, list[tuple[float, float, float, float]]]:
+    """One warm-up run of each command (.pyc files, font cache), then ``runs`` rounds that
+    run each in turn; :func:`_run`'s figures by command."""
+    for name, cmd in commands.items():
         _run(cmd, envs[name])
     results: dict[str, list[tuple[float, float, float, float]]] = {k: [] for k in commands}
     for _ in range(runs):
         for name, cmd in commands.items():
             results[name].append(_run(cmd, envs[name]))
-    _report_startup(runs, results)
+    return results
 
 
 def _report_startup(runs: int,
@@ -208,21 +220,14 @@ def floor_parts(runs: int, tmp: Path) -> None:
     """The plain form less one part (or a few), against the bare window: medians of
     ``runs`` alternating runs, one warm-up each."""
     env = _child_env(tmp)
-    bare_script = tmp / "bare.py"
-    bare_script.write_text(BARE, "utf-8")
     plain = [sys.executable, str(ROOT / "benchmarks" / "plain_form.py")]
-    variants = {"bare QMainWindow": [sys.executable, str(bare_script)],
+    variants = {"bare QMainWindow": _bare_command(tmp),
                 "plain form, whole": plain}
     for parts in ("menus", "chooser", "style", "reply", "result", "cardholder", "status",
                   "chooser,style", "menus,chooser,style"):
         variants[f"plain form less {parts.replace(',', ', ')}"] = [*plain, "--leave-out",
                                                                    parts]
-    for cmd in variants.values():
-        _run(cmd, env)
-    results: dict[str, list[tuple[float, float, float, float]]] = {k: [] for k in variants}
-    for _ in range(runs):
-        for name, cmd in variants.items():
-            results[name].append(_run(cmd, env))
+    results = _measure(variants, dict.fromkeys(variants, env), runs)
     bare_time = statistics.median(row[0] for row in results["bare QMainWindow"])
     bare_rss = statistics.median(row[3] for row in results["bare QMainWindow"])
     print(f"the plain form's parts, median of {runs} runs (offscreen); first shown window and "
@@ -334,13 +339,12 @@ def main() -> int:
     if args.responsiveness_child:
         responsiveness_child(args.sends)
         return 0
-    if args.floor_parts:
-        with tempfile.TemporaryDirectory(prefix="enkash-bench-") as tmp_name:
-            floor_parts(args.runs, Path(tmp_name))
-        return 0
     with tempfile.TemporaryDirectory(prefix="enkash-bench-") as tmp_name:
-        startup(args.runs, Path(tmp_name))
-        responsiveness(args.sends, Path(tmp_name))
+        if args.floor_parts:
+            floor_parts(args.runs, Path(tmp_name))
+        else:
+            startup(args.runs, Path(tmp_name))
+            responsiveness(args.sends, Path(tmp_name))
     return 0
 
 
