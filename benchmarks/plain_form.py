@@ -87,17 +87,16 @@ def profile_row(leave_out: frozenset[str]) -> QWidget:
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
     label = QLabel("&Profile:")
+    layout.addWidget(label)
     if "chooser" not in leave_out:
         combo = QComboBox()
         combo.setMinimumContentsLength(18)
         label.setBuddy(combo)
+        layout.addWidget(combo)
     badge = QLabel("DEMO")
     if "style" not in leave_out:
         badge.setStyleSheet("background-color: #2f9e5b; color: white; font-weight: bold;")
     badge.hide()  # shown with the first profile, as in the app
-    layout.addWidget(label)
-    if "chooser" not in leave_out:
-        layout.addWidget(combo)
     layout.addWidget(badge)
     layout.addWidget(QLabel("No token yet."), 1)
     layout.addWidget(QPushButton("Ed&it profile…"))
