@@ -68,6 +68,12 @@ def _norm(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
 
+def _digits(text: str) -> bool:
+    """True for ASCII digits only: ``str.isdigit`` also takes "²" and "①", which int()
+    and float() refuse."""
+    return text.isascii() and text.isdigit()
+
+
 def _code_value(raw: Any) -> int | str | None:
     if raw is None or isinstance(raw, bool):
         return None if raw is None else int(raw)
@@ -76,7 +82,7 @@ def _code_value(raw: Any) -> int | str | None:
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
     text = str(raw).strip()
-    if text.lstrip("-").isdigit() and len(text) < 12:
+    if _digits(text.lstrip("-")) and len(text) < 12:
         return int(text)
     return text[:100]
 
@@ -149,7 +155,7 @@ def find_sso_token(data: Any, token_path: str = "") -> str | None:
         for part in token_path.split("."):
             if isinstance(node, dict) and part in node:
                 node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            elif isinstance(node, list) and _digits(part) and int(part) < len(node):
                 node = node[int(part)]
             else:
                 return None
@@ -241,10 +247,10 @@ def _expiry_from(data: dict[str, Any], now: float) -> float:
         value = data.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
             return now + float(value)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and _digits(value.strip()):
             return now + float(value.strip())
     value = data.get("expiry")
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _digits(value.strip()):
         value = int(value.strip())
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
         # epoch milliseconds per the docs; tolerate epoch seconds

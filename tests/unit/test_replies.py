@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from enkash_desktop.core import EnkashError, ErrorKind
@@ -125,6 +125,8 @@ json_values = st.recursive(
 
 
 @given(st.integers(100, 599), json_values, st.sampled_from(["", "payload.token", "a.0"]))
+@example(200, {"code": "²"}, "")
+@example(200, {"a": ["x"]}, "a.²")
 def test_any_json_reply_gives_a_token_or_a_taxonomy_error(
         status: int, data: object, path: str) -> None:
     parsed = parse_sso_reply(status, json.dumps(data).encode(), path)
@@ -141,6 +143,9 @@ def test_any_bytes_reply_gives_a_token_or_a_taxonomy_error(status: int, raw: byt
 
 
 @given(st.integers(100, 599), json_values | st.binary(max_size=100))
+@example(100, {"code": "²"})
+@example(200, {"access_token": "abcd", "expires_in": "①"})
+@example(200, {"access_token": "abcd", "expiry": "²"})
 def test_any_token_reply_gives_a_token_or_a_taxonomy_error(status: int, data: object) -> None:
     raw = data if isinstance(data, bytes) else json.dumps(data).encode()
     try:
